@@ -1,0 +1,1 @@
+"""Control catalogues: the model, the YAML loader and validator, and the catalogue service."""

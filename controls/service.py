@@ -1,0 +1,158 @@
+"""Catalogue use cases: validate and import files, browse and search controls, crosswalk."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from controls import repository
+from controls.loader import load_catalogue
+from controls.model import (
+    CatalogueSummary,
+    ControlRow,
+    DomainSummary,
+    ImportResult,
+    ImportStatus,
+    LoadedCatalogue,
+)
+from core.errors import Conflict, Issue, NotFound, ValidationFailed
+from core.settings import LIBRARY_DIR, PROJECT_ROOT
+from reports.csv_export import to_csv_bytes
+from storage.db import Database
+
+
+def _display_name(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(PROJECT_ROOT))
+    except ValueError:
+        return str(path)
+
+
+def validate_files(paths: Iterable[Path]) -> list[LoadedCatalogue]:
+    """Validate every file; raise one ``ValidationFailed`` with the issues of all of them."""
+    loaded: list[LoadedCatalogue] = []
+    issues: list[Issue] = []
+    for path in paths:
+        try:
+            loaded.append(load_catalogue(path, _display_name(path)))
+        except ValidationFailed as exc:
+            issues.extend(exc.issues)
+    if issues:
+        raise ValidationFailed(issues)
+    return loaded
+
+
+def import_catalogue(db: Database, loaded: LoadedCatalogue, *, actor: str) -> ImportResult:
+    """Store a validated catalogue as a new version; the same file again changes nothing.
+
+    A stored version is frozen: the same URN and version with other content is refused, so an
+    assessment pinned to that version can never see its text change.
+    """
+    cat = loaded.catalogue
+    count = sum(1 for _, c in cat.controls() if c.assessable)
+    with db.transaction() as cur:
+        existing = repository.find_catalogue(cur, cat.urn, cat.version)
+        if existing is not None:
+            catalogue_id, sha = existing
+            if sha != loaded.sha256:
+                raise Conflict(
+                    f"{loaded.source_file}: {cat.urn} version {cat.version} is already stored "
+                    f"with different content (SHA-256 {sha[:12]}…, file {loaded.sha256[:12]}…). "
+                    "A stored version never changes: give the edited file a new version."
+                )
+            return ImportResult(ImportStatus.UNCHANGED, catalogue_id, cat.urn, cat.version, count)
+        catalogue_id = repository.insert_catalogue(
+            cur, cat, sha256=loaded.sha256, source_file=loaded.source_file, actor=actor
+        )
+    return ImportResult(ImportStatus.IMPORTED, catalogue_id, cat.urn, cat.version, count)
+
+
+def import_file(db: Database, path: Path, *, actor: str) -> ImportResult:
+    """Validate then import one file (two phases: nothing is written unless all is valid)."""
+    (loaded,) = validate_files([path])
+    return import_catalogue(db, loaded, actor=actor)
+
+
+def library_files(directory: Path = LIBRARY_DIR) -> list[Path]:
+    return sorted(directory.glob("*.yaml"))
+
+
+def sync_library(db: Database, *, actor: str, directory: Path = LIBRARY_DIR) -> list[ImportResult]:
+    """Import the shipped catalogues that are new; validate all of them before writing any."""
+    loaded = validate_files(library_files(directory))
+    return [import_catalogue(db, item, actor=actor) for item in loaded]
+
+
+def list_catalogues(db: Database) -> list[CatalogueSummary]:
+    """Every stored catalogue version, newest version of each URN first."""
+    with db.cursor() as cur:
+        return repository.list_catalogues(cur)
+
+
+def latest_catalogues(db: Database) -> list[CatalogueSummary]:
+    """The newest stored version of each catalogue."""
+    seen: set[str] = set()
+    latest: list[CatalogueSummary] = []
+    for summary in list_catalogues(db):
+        if summary.urn not in seen:
+            seen.add(summary.urn)
+            latest.append(summary)
+    return latest
+
+
+def get_catalogue(db: Database, catalogue_id: str) -> CatalogueSummary:
+    with db.cursor() as cur:
+        found = repository.get_catalogue(cur, catalogue_id)
+    if found is None:
+        raise NotFound(f"No catalogue with id {catalogue_id}")
+    return found
+
+
+def list_domains(db: Database, catalogue_id: str) -> list[DomainSummary]:
+    with db.cursor() as cur:
+        return repository.list_domains(cur, catalogue_id)
+
+
+def search_controls(
+    db: Database,
+    catalogue_id: str,
+    *,
+    query: str = "",
+    domains: Iterable[str] = (),
+    key_only: bool = False,
+) -> list[ControlRow]:
+    """Controls matching every word of ``query`` in either language (ids and refs too)."""
+    terms = [t for t in repository.fold(query[:200]).split() if t]
+    with db.cursor() as cur:
+        return repository.search_controls(
+            cur, catalogue_id, folded_terms=terms, domains=list(domains), key_only=key_only
+        )
+
+
+def get_control(db: Database, catalogue_id: str, control_id: str) -> ControlRow:
+    with db.cursor() as cur:
+        found = repository.get_control(cur, catalogue_id, control_id)
+    if found is None:
+        raise NotFound(f"No control {control_id} in catalogue {catalogue_id}")
+    return found
+
+
+CROSSWALK_HEADER = ("control_id", "domain", "key", "title", "appi_guideline", "iso27001_2022")
+
+
+def crosswalk_csv(rows: Iterable[ControlRow], lang: str) -> bytes:
+    """Control ↔ guideline ↔ Annex A as CSV (UTF-8 with BOM, formula-guarded), titles in ``lang``."""
+    return to_csv_bytes(
+        CROSSWALK_HEADER,
+        (
+            (
+                r.control_id,
+                r.domain_id,
+                r.is_key,
+                r.title(lang),
+                r.refs_of("appi_guideline"),
+                r.refs_of("iso27001_2022"),
+            )
+            for r in rows
+        ),
+    )

@@ -1,0 +1,1 @@
+"""Cross-cutting pieces every layer may import: the exception tree and settings."""

@@ -1,0 +1,36 @@
+"""Settings read from the environment, with defaults that work on a fresh checkout."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+LIBRARY_DIR = PROJECT_ROOT / "controls" / "library"
+
+# Largest catalogue file accepted. The shipped catalogues are ~100 KB; 2 MB leaves room for
+# large imported frameworks while refusing accidental or hostile multi-megabyte files early.
+MAX_CATALOGUE_BYTES = 2 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Where Kansa keeps its data."""
+
+    data_dir: Path
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "kansa.duckdb"
+
+    @property
+    def evidence_dir(self) -> Path:
+        return self.data_dir / "evidence"
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Build settings from ``KANSA_DATA_DIR`` (default ``./data``)."""
+    env = os.environ if environ is None else environ
+    data_dir = Path(env.get("KANSA_DATA_DIR") or "data").expanduser().resolve()
+    return Settings(data_dir=data_dir)

@@ -1,0 +1,1 @@
+"""The company's organisation: org units (departments, sites, systems) and people."""

@@ -1,0 +1,1 @@
+"""DuckDB access: the connection factory, migrations and (later) backup."""

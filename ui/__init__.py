@@ -1,0 +1,1 @@
+"""Streamlit-only helpers: the cached database, language and strings, small widgets."""
