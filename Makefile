@@ -26,7 +26,7 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 run: $(VENV)/.installed
 	$(BIN)/kansa init
 	$(BIN)/kansa demo --if-empty
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	$(BIN)/streamlit run server.py --server.port $(PORT)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -61,8 +61,10 @@ def cmd_catalogue_validate(args: argparse.Namespace) -> int:
     loaded = catalogues.validate_files(Path(f) for f in args.files)
     for item in loaded:
         count = sum(1 for _, c in item.catalogue.controls() if c.assessable)
-        print(f"{item.source_file}: valid ({item.catalogue.urn} {item.catalogue.version}, "
-              f"{count} controls)")
+        print(
+            f"{item.source_file}: valid ({item.catalogue.urn} {item.catalogue.version}, "
+            f"{count} controls)"
+        )
     return 0
 
 

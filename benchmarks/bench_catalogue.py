@@ -15,10 +15,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from controls.loader import load_catalogue  # noqa: E402
-from controls.service import import_catalogue  # noqa: E402
-from demo.synthetic import catalogue_yaml  # noqa: E402
-from storage.migrate import open_database  # noqa: E402
+from controls.loader import load_catalogue
+from controls.service import import_catalogue
+from demo.synthetic import catalogue_yaml
+from storage.migrate import open_database
 
 
 def main() -> None:
@@ -44,8 +44,15 @@ def main() -> None:
         print(f"file: {size_kb:.0f} KB, runs: {args.repeat}")
         print(f"validate ms: {', '.join(f'{v:.1f}' for v in validate_ms)}")
         print(f"import ms:   {', '.join(f'{v:.1f}' for v in import_ms)}")
-        print(json.dumps({"controls": args.controls, "validate_ms": round(min(validate_ms), 1),
-                          "import_ms": round(min(import_ms), 1)}))
+        print(
+            json.dumps(
+                {
+                    "controls": args.controls,
+                    "validate_ms": round(min(validate_ms), 1),
+                    "import_ms": round(min(import_ms), 1),
+                }
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -72,12 +72,13 @@ class _Builder:
             self._next = loader.get_event
             root: Any = None
             documents = 0
+            event: Any
             while (event := self._next()) is not None:
                 if isinstance(event, yaml.DocumentStartEvent):
                     documents += 1
                     if documents > 1:
-                        line = event.start_mark.line + 1
-                        self.issue(line, (), "a catalogue file holds one YAML document")
+                        mark: Any = event.start_mark
+                        self.issue(mark.line + 1, (), "a catalogue file holds one YAML document")
                         break
                     root = self._value(self._next(), ())
                 elif isinstance(event, yaml.StreamEndEvent):
@@ -121,7 +122,9 @@ class _Builder:
                 self.issue(key_line, (*loc, key), "merge keys (<<) are not allowed in catalogues")
             elif key in result:
                 self.issue(
-                    key_line, (*loc, key), f"duplicate key (first defined on line {first_line[key]})"
+                    key_line,
+                    (*loc, key),
+                    f"duplicate key (first defined on line {first_line[key]})",
                 )
             else:
                 first_line[key] = key_line
@@ -139,7 +142,7 @@ class _Builder:
             # anything but text; skipping the resolver for the rest halves parse time.
             if not event.implicit[0] or not value or value[0] not in self._first_chars:
                 return value
-            tag = self._resolver.resolve(ScalarNode, value, event.implicit)
+            tag = self._resolver.resolve(ScalarNode, value, event.implicit)  # type: ignore[no-untyped-call]
         if tag == _STR:
             return event.value
         if tag not in _SAFE_SCALARS:
@@ -184,7 +187,9 @@ def _duplicate_ids(data: dict[str, Any]) -> list[tuple[Loc, str]]:
         if isinstance(domain_id, str):
             if domain_id in seen_domains:
                 where = format_loc(("domains", seen_domains[domain_id]))
-                problems.append((("domains", di, "id"), f"duplicate domain id {domain_id!r} (also {where})"))
+                problems.append(
+                    (("domains", di, "id"), f"duplicate domain id {domain_id!r} (also {where})")
+                )
             seen_domains.setdefault(domain_id, di)
         controls = domain.get("controls")
         for ci, control in enumerate(controls if isinstance(controls, list) else []):
@@ -194,7 +199,9 @@ def _duplicate_ids(data: dict[str, Any]) -> list[tuple[Loc, str]]:
             loc: Loc = ("domains", di, "controls", ci)
             if control_id in seen_controls:
                 where = format_loc(seen_controls[control_id])
-                problems.append(((*loc, "id"), f"duplicate control id {control_id!r} (also {where})"))
+                problems.append(
+                    ((*loc, "id"), f"duplicate control id {control_id!r} (also {where})")
+                )
             seen_controls.setdefault(control_id, loc)
     return problems
 
@@ -226,14 +233,8 @@ def parse_catalogue(raw: bytes, file: str) -> Catalogue:
             gc.enable()
 
 
-def _parse(raw: bytes, file: str) -> Catalogue:
-    if len(raw) > MAX_CATALOGUE_BYTES:
-        raise _too_large(file, len(raw))
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ValidationFailed([Issue(file, line, "(file)", "not valid UTF-8 text")]) from exc
+def _build(text: str, file: str) -> tuple[Any, _Builder]:
+    """Parse YAML text into plain values; syntax errors become a located ``ValidationFailed``."""
     builder = _Builder(file)
     try:
         data = builder.build(text)
@@ -249,6 +250,18 @@ def _parse(raw: bytes, file: str) -> Catalogue:
         raise ValidationFailed([Issue(file, 1, "(yaml)", str(exc).splitlines()[0])]) from exc
     except RecursionError as exc:
         raise ValidationFailed([Issue(file, 1, "(yaml)", "nesting is too deep")]) from exc
+    return data, builder
+
+
+def _parse(raw: bytes, file: str) -> Catalogue:
+    if len(raw) > MAX_CATALOGUE_BYTES:
+        raise _too_large(file, len(raw))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ValidationFailed([Issue(file, line, "(file)", "not valid UTF-8 text")]) from exc
+    data, builder = _build(text, file)
     if data is None and not builder.issues:
         raise ValidationFailed([Issue(file, 1, "(file)", "the file is empty")])
     issues = list(builder.issues)

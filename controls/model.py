@@ -26,10 +26,10 @@ Scale = Literal["maturity-0-5", "ipa-quick"]
 AnswerType = Literal["maturity", "yes_no", "date", "text"]
 
 NonEmpty = Annotated[StrictStr, _SC(strip_whitespace=True, min_length=1, max_length=20_000)]
-Identifier = Annotated[
-    StrictStr, _SC(pattern=r"^[A-Za-z0-9][A-Za-z0-9._()\-]{0,63}$")
+Identifier = Annotated[StrictStr, _SC(pattern=r"^[A-Za-z0-9][A-Za-z0-9._()\-]{0,63}$")]
+Urn = Annotated[
+    StrictStr, _SC(pattern=r"^urn:[a-z0-9][a-z0-9-]{0,31}:[A-Za-z0-9()+,\-.:=@;$_!*'%/]+$")
 ]
-Urn = Annotated[StrictStr, _SC(pattern=r"^urn:[a-z0-9][a-z0-9-]{0,31}:[A-Za-z0-9()+,\-.:=@;$_!*'%/]+$")]
 Version = Annotated[StrictStr, _SC(pattern=r"^[0-9A-Za-z][0-9A-Za-z._+-]{0,31}$")]
 
 
@@ -44,7 +44,7 @@ def _known(allowed: frozenset[str], what: str) -> AfterValidator:
 
 def _article(value: str) -> str:
     if not re.fullmatch(r"\d{1,3}(-\d{1,2})?", value) or not (
-        1 <= int(value.split("-")[0]) <= APPI_ARTICLE_MAX
+        1 <= int(value.split("-", maxsplit=1)[0]) <= APPI_ARTICLE_MAX
     ):
         raise ValueError(f"unknown APPI article {value!r} (expected a number 1-{APPI_ARTICLE_MAX})")
     return value
@@ -88,15 +88,9 @@ class Refs(_Strict):
     appi_guideline: Annotated[list[GuidelineRef], AfterValidator(_unique)] = Field(
         default_factory=list
     )
-    appi_article: Annotated[list[ArticleRef], AfterValidator(_unique)] = Field(
-        default_factory=list
-    )
-    iso27001_2022: Annotated[list[AnnexARef], AfterValidator(_unique)] = Field(
-        default_factory=list
-    )
-    jisq15001_2023: Annotated[list[JisRef], AfterValidator(_unique)] = Field(
-        default_factory=list
-    )
+    appi_article: Annotated[list[ArticleRef], AfterValidator(_unique)] = Field(default_factory=list)
+    iso27001_2022: Annotated[list[AnnexARef], AfterValidator(_unique)] = Field(default_factory=list)
+    jisq15001_2023: Annotated[list[JisRef], AfterValidator(_unique)] = Field(default_factory=list)
 
     def pairs(self) -> list[tuple[str, str]]:
         """(scheme, ref) pairs in file order."""

@@ -141,7 +141,7 @@ CROSSWALK_HEADER = ("control_id", "domain", "key", "title", "appi_guideline", "i
 
 
 def crosswalk_csv(rows: Iterable[ControlRow], lang: str) -> bytes:
-    """Control ↔ guideline ↔ Annex A as CSV (UTF-8 with BOM, formula-guarded), titles in ``lang``."""
+    """Controls with guideline and Annex A ids as CSV (UTF-8 BOM, formula-guarded)."""
     return to_csv_bytes(
         CROSSWALK_HEADER,
         (

@@ -22,16 +22,19 @@ if not items:
     st.warning(t("home.no_catalogues"))
     st.stop()
 by_id = {c.id: c for c in items}
+labels = {c.id: f"{c.name(lang)} — {t('catalogue.version', version=c.version)}" for c in items}
 catalogue_id = st.selectbox(
-    t("catalogue.select"),
-    list(by_id),
-    format_func=lambda i: f"{by_id[i].name(lang)} — {t('catalogue.version', version=by_id[i].version)}",
-    key="catalogue_id",
+    t("catalogue.select"), list(by_id), format_func=labels.__getitem__, key="catalogue_id"
 )
 cat = by_id[catalogue_id]
 st.caption(
-    t("catalogue.caption", name=cat.urn, version=cat.version, count=cat.control_count,
-      sha=cat.sha256[:12])
+    t(
+        "catalogue.caption",
+        name=cat.urn,
+        version=cat.version,
+        count=cat.control_count,
+        sha=cat.sha256[:12],
+    )
 )
 
 domains = catalogues.list_domains(db, cat.id)
@@ -61,7 +64,7 @@ if not rows:
 tab_controls, tab_crosswalk = st.tabs([t("catalogue.tab.controls"), t("catalogue.tab.crosswalk")])
 with tab_controls:
     st.dataframe(
-        controls_table(rows, names, lang),
+        controls_table(rows, lang),
         hide_index=True,
         width="stretch",
         column_config=column_widths(),

@@ -24,8 +24,7 @@ if not items:
     st.warning(t("home.no_catalogues"))
 cols = st.columns(max(len(items), 1))
 for col, item in zip(cols, items, strict=False):
-    col.metric(item.name(lang), t("home.catalogue_count", count=item.control_count),
-               border=True)
+    col.metric(item.name(lang), t("home.catalogue_count", count=item.control_count), border=True)
     col.caption(t("catalogue.version", version=item.version))
 
 st.subheader(t("home.org"))

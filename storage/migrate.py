@@ -54,7 +54,9 @@ def discover(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
         )
     versions = [m.version for m in found]
     if versions != list(range(1, len(found) + 1)):
-        raise StorageError(f"Migrations in {directory} must be numbered 0001, 0002, ...: {versions}")
+        raise StorageError(
+            f"Migrations in {directory} must be numbered 0001, 0002, ...: {versions}"
+        )
     return found
 
 

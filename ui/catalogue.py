@@ -19,16 +19,14 @@ def domain_names(domains: Sequence[DomainSummary], lang: str) -> dict[str, str]:
     return {d.domain_id: d.name(lang) for d in domains}
 
 
-def controls_table(
-    rows: Sequence[ControlRow], names: dict[str, str], lang: str
-) -> list[dict[str, str]]:
-    """One row per control, columns in the reader's language."""
+def controls_table(rows: Sequence[ControlRow], lang: str) -> list[dict[str, str]]:
+    """One row per control, columns in the reader's language (domain by its short id)."""
     return [
         {
             t("catalogue.col.id"): r.control_id,
             t("catalogue.col.key"): KEY_MARK if r.is_key else "",
             t("catalogue.col.title"): r.title(lang),
-            t("catalogue.col.domain"): names.get(r.domain_id, r.domain_id),
+            t("catalogue.col.domain"): r.domain_id,
             t("catalogue.col.guideline"): ", ".join(r.refs_of("appi_guideline")),
             t("catalogue.col.annex_a"): ", ".join(r.refs_of("iso27001_2022")),
         }
@@ -55,7 +53,7 @@ def column_widths() -> dict[str, Any]:
         t("catalogue.col.id"): st.column_config.TextColumn(width=80),
         t("catalogue.col.key"): st.column_config.TextColumn(width=50),
         t("catalogue.col.title"): st.column_config.TextColumn(width="large"),
-        t("catalogue.col.domain"): st.column_config.TextColumn(width="medium"),
+        t("catalogue.col.domain"): st.column_config.TextColumn(width=70),
         t("catalogue.col.guideline"): st.column_config.TextColumn(width=110),
         t("catalogue.col.annex_a"): st.column_config.TextColumn(width="medium"),
     }
@@ -70,8 +68,10 @@ def control_detail(row: ControlRow, domain_name: str, lang: str) -> None:
     with st.container(border=True, key=f"control-detail-{row.control_id}"):
         star = f" {KEY_MARK}" if row.is_key else ""
         st.markdown(f"#### {md_escape(row.control_id)}{star} · {md_escape(row.title(lang))}")
-        st.caption(f"{md_escape(domain_name)} · {t('catalogue.detail.answer_type')}: "
-                   f"{t('answer_type.' + row.answer_type)}")
+        st.caption(
+            f"{md_escape(domain_name)} · {t('catalogue.detail.answer_type')}: "
+            f"{t('answer_type.' + row.answer_type)}"
+        )
         if row.is_key:
             st.markdown(f":orange-badge[{KEY_MARK} {t('catalogue.detail.key')}]")
         st.markdown(f"**{t('catalogue.detail.requirement')}**")
