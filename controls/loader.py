@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import hashlib
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -115,10 +116,11 @@ class _Builder:
         first_line: dict[str, int] = {}
         while not isinstance(key_event := self._next(), yaml.MappingEndEvent):
             key_line = key_event.start_mark.line + 1
-            key = self._value(key_event, (*loc, "<key>"))
-            if not isinstance(key, str):
+            key = key_event.value if isinstance(key_event, yaml.ScalarEvent) else None
+            if key is None or key_event.tag not in (None, "!", _STR):
                 self.issue(key_line, loc, "keys must be plain text")
-            elif key == "<<":
+                self._skip(key_event)
+            elif key == "<<" and key_event.implicit[0]:
                 self.issue(key_line, (*loc, key), "merge keys (<<) are not allowed in catalogues")
             elif key in result:
                 self.issue(
@@ -131,8 +133,20 @@ class _Builder:
                 self.lines[(*loc, key)] = key_line
                 result[key] = self._value(self._next(), (*loc, key))
                 continue
-            self._value(self._next(), (*loc, "<ignored>"))
+            self._skip(self._next())
         return result
+
+    def _skip(self, event: Any) -> None:
+        """Consume the events of a value that is refused anyway (reported once, by the caller)."""
+        depth = 0
+        while True:
+            if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+                depth += 1
+            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+                depth -= 1
+            if depth == 0:
+                return
+            event = self._next()
 
     def _scalar(self, event: Any, loc: Loc) -> Any:
         tag = event.tag
@@ -168,7 +182,7 @@ def _message(err: Any) -> str:
     if kind == "extra_forbidden":
         return "unknown key (check the spelling; see the catalogue format in README)"
     msg = str(err["msg"])
-    if kind == "string_type" and isinstance(err.get("input"), bool | int | float):
+    if kind == "string_type" and isinstance(err.get("input"), bool | int | float | date):
         msg += f" (got {err['input']!r}: put the text in quotes)"
     return msg
 
@@ -233,19 +247,49 @@ def parse_catalogue(raw: bytes, file: str) -> Catalogue:
             gc.enable()
 
 
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.split("\n")
+    return lines[line][column] if line < len(lines) and column < len(lines[line]) else ""
+
+
+def _syntax_issue(exc: yaml.MarkedYAMLError, text: str, file: str) -> Issue:
+    """Locate a YAML syntax error where the reader should look.
+
+    For an unclosed bracket or quote the parser notices the problem later (often at the end
+    of the file); the construct it was reading started at ``context_mark``, which is the line
+    to fix.
+    """
+    problem = exc.problem or "YAML syntax error"
+    mark, context = exc.problem_mark, exc.context_mark
+    if mark is not None and _char_at(text, mark.line, mark.column) == "\t":
+        return Issue(file, mark.line + 1, "(yaml)", "tab character: indent with spaces")
+    if context is not None and mark is not None and context.line != mark.line and exc.context:
+        return Issue(
+            file,
+            context.line + 1,
+            "(yaml)",
+            f"{problem} ({exc.context} that starts here; noticed on line {mark.line + 1})",
+        )
+    where = mark or context
+    suffix = f" ({exc.context})" if exc.context else ""
+    return Issue(file, where.line + 1 if where else 1, "(yaml)", problem + suffix)
+
+
 def _build(text: str, file: str) -> tuple[Any, _Builder]:
     """Parse YAML text into plain values; syntax errors become a located ``ValidationFailed``."""
     builder = _Builder(file)
     try:
         data = builder.build(text)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        problem = exc.problem or "YAML syntax error"
-        if "tab" in problem:
-            problem = "tab character: indent with spaces"
-        context = f" ({exc.context})" if exc.context else ""
-        raise ValidationFailed([Issue(file, line, "(yaml)", f"{problem}{context}")]) from exc
+        raise ValidationFailed([_syntax_issue(exc, text, file)]) from exc
+    except yaml.reader.ReaderError as exc:
+        # libyaml reports the byte offset of the offending character.
+        line = text.encode("utf-8")[: exc.position].count(b"\n") + 1
+        char = exc.character
+        code = f" (#x{ord(char) if isinstance(char, str) else char:04x})" if char else ""
+        raise ValidationFailed(
+            [Issue(file, line, "(yaml)", f"control characters are not allowed{code}")]
+        ) from exc
     except yaml.YAMLError as exc:
         raise ValidationFailed([Issue(file, 1, "(yaml)", str(exc).splitlines()[0])]) from exc
     except RecursionError as exc:
@@ -266,7 +310,14 @@ def _parse(raw: bytes, file: str) -> Catalogue:
         raise ValidationFailed([Issue(file, 1, "(file)", "the file is empty")])
     issues = list(builder.issues)
     if not isinstance(data, dict):
-        issues.append(Issue(file, 1, "(file)", "a catalogue must be a mapping (urn, version, ...)"))
+        issues.append(
+            Issue(
+                file,
+                builder.lines.get((), 1),
+                "(file)",
+                "a catalogue must be a mapping (urn, version, ...)",
+            )
+        )
         raise ValidationFailed(issues)
 
     catalogue: Catalogue | None = None

@@ -1,0 +1,1 @@
+"""Self-inspection campaigns: assessments, responses and scoring."""
