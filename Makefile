@@ -24,8 +24,7 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 	touch $@
 
 run: $(VENV)/.installed
-	$(BIN)/kansa init
-	$(BIN)/kansa demo --if-empty
+	$(BIN)/kansa init --demo
 	$(BIN)/streamlit run server.py --server.port $(PORT)
 
 lint: $(VENV)/.installed-dev

@@ -41,9 +41,12 @@ def _open(args: argparse.Namespace) -> Database:
 def cmd_init(args: argparse.Namespace) -> int:
     with _open(args) as db:
         results = catalogues.sync_library(db, actor=_actor())
-    print(f"Database ready: {_settings(args).db_path}")
-    for r in results:
-        print(f"  {r.status.value:9} {r.urn} {r.version} ({r.control_count} controls)")
+        print(f"Database ready: {_settings(args).db_path}")
+        for r in results:
+            print(f"  {r.status.value:9} {r.urn} {r.version} ({r.control_count} controls)")
+        if args.demo and not demo.has_data(db):
+            summary = demo.load_demo(db)
+            print(f"Demo company loaded: {summary.org_units} org units, {summary.people} people.")
     return 0
 
 
@@ -109,6 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("init", help="create or migrate the database and sync shipped catalogues")
+    p.add_argument(
+        "--demo", action="store_true", help="also load the demo company into an empty database"
+    )
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("demo", help="load the demo company (departments and people)")

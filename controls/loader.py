@@ -20,7 +20,8 @@ import yaml
 from pydantic import ValidationError
 from yaml.nodes import ScalarNode
 
-from controls.model import Catalogue, LoadedCatalogue
+from controls.model import LoadedCatalogue
+from controls.schema import Catalogue
 from core.errors import Issue, ValidationFailed
 from core.settings import MAX_CATALOGUE_BYTES
 

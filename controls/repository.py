@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import Any
-
-import pyarrow as pa  # type: ignore[import-untyped]
+from typing import TYPE_CHECKING, Any
 
 from controls.model import (
-    Catalogue,
     CatalogueSummary,
     ControlRow,
     DomainSummary,
+    ImportResult,
+    ImportStatus,
 )
 from storage.db import Cursor
+
+if TYPE_CHECKING:
+    from controls.schema import Catalogue
 
 
 def fold(text: str) -> str:
@@ -55,11 +57,29 @@ def _bulk_insert(cur: Cursor, table: str, catalogue_id: str, columns: dict[str, 
     count = len(next(iter(columns.values())))
     if not count:
         return
+    import pyarrow as pa  # type: ignore[import-untyped]  # noqa: PLC0415 -- ~0.2 s, only needed here
+
     cur.register("_incoming", pa.table({"catalogue_id": [catalogue_id] * count, **columns}))
     try:
         cur.execute(_BULK_INSERT[table])
     finally:
         cur.unregister("_incoming")
+
+
+def catalogues_by_sha256(cur: Cursor, hashes: list[str]) -> dict[str, ImportResult]:
+    """Stored catalogues whose file had one of these SHA-256s, as 'unchanged' results."""
+    rows = cur.execute(
+        """
+        SELECT c.sha256, CAST(c.id AS VARCHAR), c.urn, c.version,
+               (SELECT count(*) FROM controls k WHERE k.catalogue_id = c.id AND k.is_assessable)
+        FROM catalogues c WHERE list_contains(?, c.sha256)
+        """,
+        [hashes],
+    ).fetchall()
+    return {
+        str(sha): ImportResult(ImportStatus.UNCHANGED, str(cid), str(urn), str(ver), int(n))
+        for sha, cid, urn, ver, n in rows
+    }
 
 
 def find_catalogue(cur: Cursor, urn: str, version: str) -> tuple[str, str] | None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
 from controls import repository
-from controls.loader import load_catalogue
 from controls.model import (
     CatalogueSummary,
     ControlRow,
@@ -30,6 +30,8 @@ def _display_name(path: Path) -> str:
 
 def validate_files(paths: Iterable[Path]) -> list[LoadedCatalogue]:
     """Validate every file; raise one ``ValidationFailed`` with the issues of all of them."""
+    from controls.loader import load_catalogue  # noqa: PLC0415 -- pydantic only when validating
+
     loaded: list[LoadedCatalogue] = []
     issues: list[Issue] = []
     for path in paths:
@@ -78,9 +80,22 @@ def library_files(directory: Path = LIBRARY_DIR) -> list[Path]:
 
 
 def sync_library(db: Database, *, actor: str, directory: Path = LIBRARY_DIR) -> list[ImportResult]:
-    """Import the shipped catalogues that are new; validate all of them before writing any."""
-    loaded = validate_files(library_files(directory))
-    return [import_catalogue(db, item, actor=actor) for item in loaded]
+    """Import the shipped catalogues that are new; validate all of them before writing any.
+
+    A file whose exact bytes are already stored is reported unchanged without re-validating
+    it (that keeps every start of the app fast); any other file goes through full validation.
+    """
+    paths = library_files(directory)
+    with db.cursor() as cur:
+        stored = repository.catalogues_by_sha256(cur, [_sha256(p) for p in paths])
+    known = {p: stored[h] for p in paths if (h := _sha256(p)) in stored}
+    loaded = validate_files(p for p in paths if p not in known)
+    fresh = iter(import_catalogue(db, item, actor=actor) for item in loaded)
+    return [known[p] if p in known else next(fresh) for p in paths]
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def list_catalogues(db: Database) -> list[CatalogueSummary]:

@@ -4,7 +4,7 @@ pages, app.py, ui  ->  services  ->  repositories  ->  storage
 - only storage/ and */repository.py import duckdb;
 - only app.py, server.py, pages/ and ui/ import streamlit;
 - pages import no repository and no storage (they call services);
-- model.py imports nothing from the project but other models (and core, the base layer);
+- model.py / schema.py import nothing from the project but other models (and core);
 - reports/ never touches the database.
 """
 
@@ -60,12 +60,12 @@ def _violations(path: Path, root: Path = ROOT) -> list[str]:
         )
         if bad and rel != "ui/db.py":  # ui/db.py opens the process-wide connection
             found.append(f"UI code imports data access directly: {bad}")
-    if rel.endswith("/model.py"):
+    if rel.endswith(("/model.py", "/schema.py")):
         project = {n for n in imports if n.split(".")[0] in PROJECT_PACKAGES}
         bad = sorted(
             n
             for n in project
-            if not (n.endswith((".model", ".references")) or n.startswith("core."))
+            if not (n.endswith((".model", ".schema", ".references")) or n.startswith("core."))
         )
         if bad:
             found.append(f"model imports beyond models: {bad}")

@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 from typing import get_args
 
-from controls.model import AnswerType
 from controls.references import REF_SCHEMES
+from controls.schema import AnswerType
 from ui.i18n import LANGS, strings
 
 ROOT = Path(__file__).resolve().parents[2]
