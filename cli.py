@@ -13,19 +13,25 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from auth import audit_service as audit
+from auth import service as users
+from auth.model import Principal, Role
+from auth.secret import load_or_create_secret
 from controls import service as catalogues
 from core.errors import KansaError, ValidationFailed
 from core.settings import Settings, load_settings
 from demo import service as demo
+from demo.service import DemoSummary
 from storage.db import Database
 from storage.migrate import open_database
 
 
-def _actor() -> str:
+def _actor() -> Principal:
+    """CLI commands act as ``cli:<OS user>`` in the audit trail."""
     try:
-        return f"cli:{getpass.getuser()}"
+        return Principal.cli(getpass.getuser())
     except (KeyError, OSError):
-        return "cli:unknown"
+        return Principal.cli("unknown")
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -38,15 +44,25 @@ def _open(args: argparse.Namespace) -> Database:
     return open_database(_settings(args).db_path)
 
 
+def _print_demo(summary: DemoSummary) -> None:
+    print(f"Demo company loaded: {summary.org_units} org units, {summary.people} people.")
+    print("Demo sign-in accounts (fictional people), all with the password below:")
+    for username, role in summary.users:
+        print(f"  {username:12} {role}")
+    print(f"  password: {summary.password}")
+    print("  (shown only now; `kansa user reset-password NAME` makes a new one)")
+
+
 def cmd_init(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    load_or_create_secret(settings.secret_path)
     with _open(args) as db:
-        results = catalogues.sync_library(db, actor=_actor())
-        print(f"Database ready: {_settings(args).db_path}")
+        results = catalogues.sync_library(db, _actor())
+        print(f"Database ready: {settings.db_path}")
         for r in results:
             print(f"  {r.status.value:9} {r.urn} {r.version} ({r.control_count} controls)")
         if args.demo and not demo.has_data(db):
-            summary = demo.load_demo(db)
-            print(f"Demo company loaded: {summary.org_units} org units, {summary.people} people.")
+            _print_demo(demo.load_demo(db, _actor()))
     return 0
 
 
@@ -55,8 +71,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         if args.if_empty and demo.has_data(db):
             print("The database already holds data; demo data not loaded.")
             return 0
-        summary = demo.load_demo(db)
-    print(f"Demo company loaded: {summary.org_units} org units, {summary.people} people.")
+        summary = demo.load_demo(db, _actor())
+    _print_demo(summary)
     return 0
 
 
@@ -73,14 +89,14 @@ def cmd_catalogue_validate(args: argparse.Namespace) -> int:
 
 def cmd_catalogue_import(args: argparse.Namespace) -> int:
     with _open(args) as db:
-        result = catalogues.import_file(db, Path(args.file), actor=_actor())
+        result = catalogues.import_file(db, _actor(), Path(args.file))
     print(f"{result.status.value}: {result.urn} {result.version} ({result.control_count} controls)")
     return 0
 
 
 def cmd_catalogue_list(args: argparse.Namespace) -> int:
     with _open(args) as db:
-        items = catalogues.list_catalogues(db)
+        items = catalogues.list_catalogues(db, _actor())
     if args.json:
         print(
             json.dumps(
@@ -102,6 +118,66 @@ def cmd_catalogue_list(args: argparse.Namespace) -> int:
     for c in items:
         print(f"{c.urn}  {c.version}  {c.control_count:4d} controls  {c.sha256[:12]}  {c.name_en}")
     return 0
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    password = None
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    with _open(args) as db:
+        created = users.create_user(
+            db,
+            _actor(),
+            username=args.name,
+            display_name=args.display_name or args.name,
+            role=args.role,
+            org_unit_code=args.unit,
+            password=password,
+        )
+    print(f"Added {created.user.username} ({created.user.role.value}).")
+    if created.password:
+        print(f"Password (shown only now): {created.password}")
+    return 0
+
+
+def cmd_user_list(args: argparse.Namespace) -> int:
+    with _open(args) as db:
+        rows = users.list_users(db, _actor())
+    for u in rows:
+        state = "active" if u.active else "deactivated"
+        print(
+            f"{u.username:20} {u.role.value:10} {u.org_unit_code or '-':6} {state:11} "
+            f"{u.display_name}"
+        )
+    return 0
+
+
+def cmd_user_deactivate(args: argparse.Namespace) -> int:
+    with _open(args) as db:
+        user = users.deactivate_user(db, _actor(), username=args.name)
+    print(f"Deactivated {user.username}; their sessions have ended.")
+    return 0
+
+
+def cmd_user_reset_password(args: argparse.Namespace) -> int:
+    with _open(args) as db:
+        password = users.reset_password(db, _actor(), username=args.name)
+    print(f"New password for {args.name} (shown only now): {password}")
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    with _open(args) as db:
+        result = audit.verify(db, _actor())
+    if result.ok:
+        print(f"audit log intact: {result.entries} entries checked")
+        return 0
+    print(
+        f"kansa: audit log broken at seq {result.first_broken_seq} "
+        f"({result.entries} entries checked)",
+        file=sys.stderr,
+    )
+    return 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -132,6 +208,29 @@ def build_parser() -> argparse.ArgumentParser:
     p = cat_sub.add_parser("list", help="list stored catalogues")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_catalogue_list)
+
+    usr = sub.add_parser("user", help="add, list and deactivate users")
+    usr_sub = usr.add_subparsers(dest="user_command", required=True, metavar="ACTION")
+    p = usr_sub.add_parser("add", help="add a user (password generated unless --password-stdin)")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--role", required=True, choices=[r.value for r in Role])
+    p.add_argument("--unit", default=None, help="org unit code (department)")
+    p.add_argument("--display-name", default=None)
+    p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    p.set_defaults(func=cmd_user_add)
+    p = usr_sub.add_parser("list", help="list users")
+    p.set_defaults(func=cmd_user_list)
+    p = usr_sub.add_parser("deactivate", help="stop a user signing in; ends their sessions")
+    p.add_argument("name", metavar="NAME")
+    p.set_defaults(func=cmd_user_deactivate)
+    p = usr_sub.add_parser("reset-password", help="give a user a new generated password")
+    p.add_argument("name", metavar="NAME")
+    p.set_defaults(func=cmd_user_reset_password)
+
+    aud = sub.add_parser("audit-log", help="the tamper-evident audit trail")
+    aud_sub = aud.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
+    p = aud_sub.add_parser("verify", help="recompute the hash chain; exit 1 at the first break")
+    p.set_defaults(func=cmd_audit_verify)
     return parser
 
 

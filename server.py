@@ -1,9 +1,10 @@
-"""The server entry point: ``streamlit run server.py`` serves ``app.py``."""
+"""The server entry point: ``streamlit run server.py`` serves ``app.py`` and the sign-in routes."""
 
 import streamlit as st
 
+from ui.auth_routes import MIDDLEWARE, ROUTES
 from ui.routing import disable_legacy_pages_folder
 
 disable_legacy_pages_folder()
 
-app = st.App("app.py")
+app = st.App("app.py", routes=ROUTES, middleware=MIDDLEWARE)

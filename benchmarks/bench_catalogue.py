@@ -15,6 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from auth.model import Principal
 from controls.loader import load_catalogue
 from controls.service import import_catalogue
 from demo.synthetic import catalogue_yaml
@@ -39,7 +40,7 @@ def main() -> None:
             validate_ms.append((time.perf_counter() - start) * 1000)
             with open_database(Path(tmp) / f"bench{i}.duckdb") as db:
                 start = time.perf_counter()
-                import_catalogue(db, loaded, actor="bench")
+                import_catalogue(db, Principal.cli("bench"), loaded)
                 import_ms.append((time.perf_counter() - start) * 1000)
         print(f"file: {size_kb:.0f} KB, runs: {args.repeat}")
         print(f"validate ms: {', '.join(f'{v:.1f}' for v in validate_ms)}")

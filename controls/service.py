@@ -6,6 +6,9 @@ import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
+from auth.model import Permission, Principal
+from auth.permissions import public, requires
+from auth.repository import append_audit
 from controls import repository
 from controls.model import (
     CatalogueSummary,
@@ -17,7 +20,6 @@ from controls.model import (
 )
 from core.errors import Conflict, Issue, NotFound, ValidationFailed
 from core.settings import LIBRARY_DIR, PROJECT_ROOT
-from reports.csv_export import to_csv_bytes
 from storage.db import Database
 
 
@@ -28,6 +30,7 @@ def _display_name(path: Path) -> str:
         return str(path)
 
 
+@public
 def validate_files(paths: Iterable[Path]) -> list[LoadedCatalogue]:
     """Validate every file; raise one ``ValidationFailed`` with the issues of all of them."""
     from controls.loader import load_catalogue  # noqa: PLC0415 -- pydantic only when validating
@@ -44,7 +47,8 @@ def validate_files(paths: Iterable[Path]) -> list[LoadedCatalogue]:
     return loaded
 
 
-def import_catalogue(db: Database, loaded: LoadedCatalogue, *, actor: str) -> ImportResult:
+@requires(Permission.CATALOGUE_IMPORT)
+def import_catalogue(db: Database, actor: Principal, loaded: LoadedCatalogue) -> ImportResult:
     """Store a validated catalogue as a new version; the same file again changes nothing.
 
     A stored version is frozen: the same URN and version with other content is refused, so an
@@ -64,33 +68,51 @@ def import_catalogue(db: Database, loaded: LoadedCatalogue, *, actor: str) -> Im
                 )
             return ImportResult(ImportStatus.UNCHANGED, catalogue_id, cat.urn, cat.version, count)
         catalogue_id = repository.insert_catalogue(
-            cur, cat, sha256=loaded.sha256, source_file=loaded.source_file, actor=actor
+            cur, cat, sha256=loaded.sha256, source_file=loaded.source_file, actor=actor.username
+        )
+        append_audit(
+            cur,
+            actor=actor.username,
+            action="catalogue.import",
+            entity="catalogue",
+            entity_id=catalogue_id,
+            after={
+                "urn": cat.urn,
+                "version": cat.version,
+                "sha256": loaded.sha256,
+                "source_file": loaded.source_file,
+                "control_count": count,
+            },
         )
     return ImportResult(ImportStatus.IMPORTED, catalogue_id, cat.urn, cat.version, count)
 
 
-def import_file(db: Database, path: Path, *, actor: str) -> ImportResult:
+@requires(Permission.CATALOGUE_IMPORT)
+def import_file(db: Database, actor: Principal, path: Path) -> ImportResult:
     """Validate then import one file (two phases: nothing is written unless all is valid)."""
     (loaded,) = validate_files([path])
-    return import_catalogue(db, loaded, actor=actor)
+    return import_catalogue(db, actor, loaded)
 
 
-def library_files(directory: Path = LIBRARY_DIR) -> list[Path]:
+def _library_files(directory: Path) -> list[Path]:
     return sorted(directory.glob("*.yaml"))
 
 
-def sync_library(db: Database, *, actor: str, directory: Path = LIBRARY_DIR) -> list[ImportResult]:
+@requires(Permission.CATALOGUE_IMPORT)
+def sync_library(
+    db: Database, actor: Principal, directory: Path = LIBRARY_DIR
+) -> list[ImportResult]:
     """Import the shipped catalogues that are new; validate all of them before writing any.
 
     A file whose exact bytes are already stored is reported unchanged without re-validating
     it (that keeps every start of the app fast); any other file goes through full validation.
     """
-    paths = library_files(directory)
+    paths = _library_files(directory)
     with db.cursor() as cur:
         stored = repository.catalogues_by_sha256(cur, [_sha256(p) for p in paths])
     known = {p: stored[h] for p in paths if (h := _sha256(p)) in stored}
     loaded = validate_files(p for p in paths if p not in known)
-    fresh = iter(import_catalogue(db, item, actor=actor) for item in loaded)
+    fresh = iter(import_catalogue(db, actor, item) for item in loaded)
     return [known[p] if p in known else next(fresh) for p in paths]
 
 
@@ -98,24 +120,27 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def list_catalogues(db: Database) -> list[CatalogueSummary]:
+@requires(Permission.CATALOGUE_READ)
+def list_catalogues(db: Database, actor: Principal) -> list[CatalogueSummary]:
     """Every stored catalogue version, newest version of each URN first."""
     with db.cursor() as cur:
         return repository.list_catalogues(cur)
 
 
-def latest_catalogues(db: Database) -> list[CatalogueSummary]:
+@requires(Permission.CATALOGUE_READ)
+def latest_catalogues(db: Database, actor: Principal) -> list[CatalogueSummary]:
     """The newest stored version of each catalogue."""
     seen: set[str] = set()
     latest: list[CatalogueSummary] = []
-    for summary in list_catalogues(db):
+    for summary in list_catalogues(db, actor):
         if summary.urn not in seen:
             seen.add(summary.urn)
             latest.append(summary)
     return latest
 
 
-def get_catalogue(db: Database, catalogue_id: str) -> CatalogueSummary:
+@requires(Permission.CATALOGUE_READ)
+def get_catalogue(db: Database, actor: Principal, catalogue_id: str) -> CatalogueSummary:
     with db.cursor() as cur:
         found = repository.get_catalogue(cur, catalogue_id)
     if found is None:
@@ -123,13 +148,16 @@ def get_catalogue(db: Database, catalogue_id: str) -> CatalogueSummary:
     return found
 
 
-def list_domains(db: Database, catalogue_id: str) -> list[DomainSummary]:
+@requires(Permission.CATALOGUE_READ)
+def list_domains(db: Database, actor: Principal, catalogue_id: str) -> list[DomainSummary]:
     with db.cursor() as cur:
         return repository.list_domains(cur, catalogue_id)
 
 
+@requires(Permission.CATALOGUE_READ)
 def search_controls(
     db: Database,
+    actor: Principal,
     catalogue_id: str,
     *,
     query: str = "",
@@ -144,30 +172,10 @@ def search_controls(
         )
 
 
-def get_control(db: Database, catalogue_id: str, control_id: str) -> ControlRow:
+@requires(Permission.CATALOGUE_READ)
+def get_control(db: Database, actor: Principal, catalogue_id: str, control_id: str) -> ControlRow:
     with db.cursor() as cur:
         found = repository.get_control(cur, catalogue_id, control_id)
     if found is None:
         raise NotFound(f"No control {control_id} in catalogue {catalogue_id}")
     return found
-
-
-CROSSWALK_HEADER = ("control_id", "domain", "key", "title", "appi_guideline", "iso27001_2022")
-
-
-def crosswalk_csv(rows: Iterable[ControlRow], lang: str) -> bytes:
-    """Controls with guideline and Annex A ids as CSV (UTF-8 BOM, formula-guarded)."""
-    return to_csv_bytes(
-        CROSSWALK_HEADER,
-        (
-            (
-                r.control_id,
-                r.domain_id,
-                r.is_key,
-                r.title(lang),
-                r.refs_of("appi_guideline"),
-                r.refs_of("iso27001_2022"),
-            )
-            for r in rows
-        ),
-    )

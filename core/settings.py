@@ -16,9 +16,14 @@ MAX_CATALOGUE_BYTES = 2 * 1024 * 1024
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """Where Kansa keeps its data."""
+    """Where Kansa keeps its data, and how sign-in behaves."""
 
     data_dir: Path
+    session_hours: float = 8.0
+    # Failed sign-ins within the window that lock a username / a client address.
+    lockout_minutes: int = 15
+    lockout_user_failures: int = 5
+    lockout_client_failures: int = 10
 
     @property
     def db_path(self) -> Path:
@@ -28,9 +33,14 @@ class Settings:
     def evidence_dir(self) -> Path:
         return self.data_dir / "evidence"
 
+    @property
+    def secret_path(self) -> Path:
+        return self.data_dir / "session.key"
+
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
-    """Build settings from ``KANSA_DATA_DIR`` (default ``./data``)."""
+    """Build settings from ``KANSA_DATA_DIR`` (default ``./data``) and ``KANSA_SESSION_HOURS``."""
     env = os.environ if environ is None else environ
     data_dir = Path(env.get("KANSA_DATA_DIR") or "data").expanduser().resolve()
-    return Settings(data_dir=data_dir)
+    hours = float(env.get("KANSA_SESSION_HOURS") or 8)
+    return Settings(data_dir=data_dir, session_hours=hours)

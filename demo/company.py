@@ -73,3 +73,13 @@ PEOPLE: list[Person] = [
         "給与計算受託部長",
     ),
 ]
+
+# One sign-in account per role, for demo people whose work fits the role.
+DEMO_USERS: list[tuple[str, str, str]] = [
+    # (username, role, email local part of the person)
+    ("y.imai", "admin", "y.imai"),
+    ("a.miyoshi", "auditor", "a.miyoshi"),
+    ("d.sugimoto", "supervisor", "d.sugimoto"),
+    ("s.okamoto", "auditee", "s.okamoto"),
+    ("m.aoyagi", "executive", "m.aoyagi"),
+]

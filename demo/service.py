@@ -1,11 +1,15 @@
-"""Load the demo company."""
+"""Load the demo company: org units, people, and one sign-in account per role."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
+from auth import repository as auth_repository
+from auth.model import Permission, Principal, Role
+from auth.passwords import generate_password, hash_password
+from auth.permissions import public, requires
 from core.errors import Conflict
-from demo.company import PEOPLE, UNITS
+from demo.company import DEMO_USERS, DOMAIN, PEOPLE, UNITS
 from org import repository
 from storage.db import Database
 
@@ -16,10 +20,16 @@ DEMO_NAME = "company"
 class DemoSummary:
     org_units: int
     people: int
+    users: list[tuple[str, str]]  # (username, role)
+    password: str  # generated for this load; shown once in the terminal
 
 
-def load_demo(db: Database) -> DemoSummary:
+@requires(Permission.DEMO_LOAD)
+def load_demo(db: Database, actor: Principal) -> DemoSummary:
     """Load the demo company once; a second call is refused, leaving the data as it is."""
+    password = generate_password()
+    hashed = hash_password(password)  # one hash for all demo accounts: the same password
+    people = {p.email: p for p in PEOPLE}
     with db.transaction() as cur:
         if repository.demo_loaded(cur, DEMO_NAME):
             raise Conflict("The demo company is already loaded; nothing was changed.")
@@ -30,16 +40,54 @@ def load_demo(db: Database) -> DemoSummary:
             )
         repository.insert_units(cur, UNITS)
         repository.insert_people(cur, PEOPLE)
+        for unit in UNITS:
+            auth_repository.append_audit(
+                cur,
+                actor=actor.username,
+                action="org_unit.create",
+                entity="org_unit",
+                entity_id=unit.code,
+                after={**asdict(unit), "kind": unit.kind.value},
+            )
+        for person in PEOPLE:
+            auth_repository.append_audit(
+                cur,
+                actor=actor.username,
+                action="person.create",
+                entity="person",
+                entity_id=person.email,
+                after=asdict(person),
+            )
+        for username, role, local in DEMO_USERS:
+            person = people[f"{local}@{DOMAIN}"]
+            user = auth_repository.insert_user(
+                cur,
+                username=username,
+                display_name=person.name_ja,
+                role=Role(role),
+                org_unit_code=person.org_unit_code,
+                password_hash=hashed,
+            )
+            auth_repository.append_audit(
+                cur,
+                actor=actor.username,
+                action="user.create",
+                entity="user",
+                entity_id=user.id,
+                after={"username": username, "role": role, "demo": True},
+            )
         repository.mark_demo_loaded(cur, DEMO_NAME)
-    return DemoSummary(len(UNITS), len(PEOPLE))
+    return DemoSummary(len(UNITS), len(PEOPLE), [(u, r) for u, r, _ in DEMO_USERS], password)
 
 
+@public
 def has_data(db: Database) -> bool:
     """True when the database holds any org data (demo or real)."""
     with db.cursor() as cur:
         return repository.count_units(cur) > 0
 
 
+@public
 def is_demo(db: Database) -> bool:
     """True when the demo company was loaded (the UI then says the data is fictional)."""
     with db.cursor() as cur:

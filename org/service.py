@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from auth.model import Permission, Principal
+from auth.permissions import requires
 from org import repository
 from org.model import OrgUnit, Person
 from storage.db import Database
 
 
-def list_units(db: Database) -> list[OrgUnit]:
+@requires(Permission.ORG_READ)
+def list_units(db: Database, actor: Principal) -> list[OrgUnit]:
     with db.cursor() as cur:
         return repository.list_units(cur)
 
 
-def list_people(db: Database) -> list[Person]:
+@requires(Permission.ORG_READ)
+def list_people(db: Database, actor: Principal) -> list[Person]:
     with db.cursor() as cur:
         return repository.list_people(cur)

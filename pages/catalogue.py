@@ -2,7 +2,9 @@
 
 import streamlit as st
 
+from auth.model import Permission
 from controls import service as catalogues
+from controls.crosswalk import crosswalk_csv
 from ui.catalogue import (
     column_widths,
     control_detail,
@@ -12,12 +14,14 @@ from ui.catalogue import (
 )
 from ui.db import get_db
 from ui.i18n import current_lang, t
+from ui.session import require
 
+me = require(Permission.CATALOGUE_READ)
 db = get_db()
 lang = current_lang()
 st.title(t("catalogue.title"))
 
-items = catalogues.list_catalogues(db)
+items = catalogues.list_catalogues(db, me)
 if not items:
     st.warning(t("home.no_catalogues"))
     st.stop()
@@ -37,7 +41,7 @@ st.caption(
     )
 )
 
-domains = catalogues.list_domains(db, cat.id)
+domains = catalogues.list_domains(db, me, cat.id)
 names = domain_names(domains, lang)
 c1, c2, c3 = st.columns([4, 4, 2], vertical_alignment="bottom")
 query = c1.text_input(
@@ -55,7 +59,7 @@ chosen = c2.multiselect(
 )
 key_only = c3.toggle(t("catalogue.filter.key_only"), key="catalogue_key_only")
 
-rows = catalogues.search_controls(db, cat.id, query=query, domains=chosen, key_only=key_only)
+rows = catalogues.search_controls(db, me, cat.id, query=query, domains=chosen, key_only=key_only)
 st.caption(t("catalogue.results", shown=len(rows), total=cat.control_count))
 if not rows:
     st.info(t("catalogue.no_results"))
@@ -87,7 +91,7 @@ with tab_crosswalk:
     slug = cat.urn.rsplit(":", 1)[-1]
     st.download_button(
         t("catalogue.crosswalk.download"),
-        data=catalogues.crosswalk_csv(rows, lang),
+        data=crosswalk_csv(rows, lang),
         file_name=f"kansa-crosswalk-{slug}-{cat.version}-{lang}.csv",
         mime="text/csv",
         icon=":material/download:",

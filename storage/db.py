@@ -53,6 +53,10 @@ class Database:
             raise _explain_open_error(self.path, exc) from exc
         self._closed = False
         self._lock = threading.Lock()
+        # One writer at a time within the process: DuckDB would abort all but one of
+        # several concurrent writers anyway, and the audit trail's hash chain needs each
+        # append to see the one before it. Reentrant so a service may nest a helper.
+        self._write_lock = threading.RLock()
 
     @contextmanager
     def cursor(self) -> Iterator[Cursor]:
@@ -67,8 +71,13 @@ class Database:
     def transaction(self) -> Iterator[Cursor]:
         """A cursor inside ``BEGIN`` .. ``COMMIT``; rolls back on any exception.
 
-        DuckDB's write-write conflict between two transactions becomes ``Conflict``.
+        Write transactions of this process run one at a time. DuckDB's write-write conflict
+        (e.g. with a transaction nested on another cursor) becomes ``Conflict``.
         """
+        with self._write_lock:
+            yield from self._transaction()
+
+    def _transaction(self) -> Iterator[Cursor]:
         cur = self._new_cursor()
         try:
             cur.begin()

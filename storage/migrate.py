@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,3 +104,21 @@ def open_database(path: Path, *, directory: Path = MIGRATIONS_DIR) -> Database:
         db.close()
         raise
     return db
+
+
+_SHARED: dict[Path, Database] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def open_shared(path: Path) -> Database:
+    """The process-wide database at ``path``, opened and migrated on first use.
+
+    The Streamlit pages and the sign-in routes of the server share this one connection
+    (DuckDB allows one writing process, and one connection per process keeps it simple).
+    """
+    key = path.resolve()
+    with _SHARED_LOCK:
+        db = _SHARED.get(key)
+        if db is None:
+            db = _SHARED[key] = open_database(key)
+        return db

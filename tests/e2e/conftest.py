@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.conftest import ROOT, prepare_data_dir
+from tests.conftest import ROOT, DemoData, prepare_data_dir
 
 CHROMIUM = os.environ.get("KANSA_CHROMIUM", "/usr/bin/chromium")
 READY = "[data-testid=stApp][data-test-script-state=notRunning]"
@@ -59,9 +59,13 @@ def _drain(proc: subprocess.Popen[bytes], log: list[bytes]) -> None:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    data_dir = tmp_path_factory.mktemp("kansa-e2e")
-    prepare_data_dir(data_dir)
+def e2e_demo(tmp_path_factory: pytest.TempPathFactory) -> DemoData:
+    return prepare_data_dir(tmp_path_factory.mktemp("kansa-e2e"))
+
+
+@pytest.fixture(scope="session")
+def server(e2e_demo: DemoData) -> Iterator[str]:
+    data_dir = e2e_demo.data_dir
     port = _free_port()
     env = {**os.environ, "KANSA_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
@@ -136,3 +140,15 @@ def shot(page: Page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def sign_in(
+    page: Page, server: str, demo: DemoData, role: str, *, path: str = "/", lang: str = "en"
+) -> None:
+    """Sign in through the real form as the demo user of ``role``; land on ``path``."""
+    page.goto(f"{server}{path}{'&' if '?' in path else '?'}lang={lang}")
+    page.wait_for_selector("form[action^='/auth/login']")
+    page.fill("#username", demo.users[role])
+    page.fill("#password", demo.password)
+    page.click("button[type=submit]")
+    settle(page)

@@ -5,32 +5,33 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import settle, shot
+from tests.conftest import DemoData
+from tests.e2e.conftest import settle, shot, sign_in
 from ui.i18n import strings
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
-def test_catalogue_renders_without_exception(server: str, page: Page, lang: str) -> None:
+def test_catalogue_renders_without_exception(
+    server: str, page: Page, e2e_demo: DemoData, lang: str
+) -> None:
     s = strings(lang)
-    page.goto(f"{server}/catalogue?lang={lang}")
-    settle(page)
+    sign_in(page, server, e2e_demo, "auditee", path="/catalogue", lang=lang)
     expect(page.get_by_role("heading", name=s["catalogue.title"])).to_be_visible()
     expect(page.locator("[data-testid=stDataFrame]").first).to_be_visible()
     expect(page.get_by_text(s["catalogue.detail.requirement"], exact=True)).to_be_visible()
-    # Reached by URL, the page still runs inside app.py: its navigation groups are there.
-    nav = page.locator("[data-testid=stSidebarNav]")
+    # Reached by URL, the page still runs inside app.py: its navigation is there.
+    nav = page.locator("[data-testid=stSidebar]")
     expect(nav).to_contain_text(s["nav.group.library"])
-    expect(nav).to_contain_text(s["nav.home"])
+    expect(nav.get_by_role("link", name=s["nav.home"], exact=True)).to_be_visible()
     assert page.locator("[data-testid=stException]").count() == 0
     shot(page, f"catalogue-{lang}")
 
 
-def test_search_and_language_switch(server: str, page: Page) -> None:
+def test_search_and_language_switch(server: str, page: Page, e2e_demo: DemoData) -> None:
     ja, en = strings("ja"), strings("en")
-    page.goto(f"{server}/catalogue?lang=ja")
-    settle(page)
+    sign_in(page, server, e2e_demo, "executive", path="/catalogue", lang="ja")
     counts = page.get_by_text("件中")
     expect(counts).to_have_count(1)
     before = counts.inner_text()
@@ -49,10 +50,9 @@ def test_search_and_language_switch(server: str, page: Page) -> None:
     assert page.locator("[data-testid=stException]").count() == 0
 
 
-def test_crosswalk_tab_offers_csv(server: str, page: Page) -> None:
+def test_crosswalk_tab_offers_csv(server: str, page: Page, e2e_demo: DemoData) -> None:
     en = strings("en")
-    page.goto(f"{server}/catalogue?lang=en")
-    settle(page)
+    sign_in(page, server, e2e_demo, "supervisor", path="/catalogue")
     page.get_by_role("tab", name=en["catalogue.tab.crosswalk"]).click()
     button = page.get_by_role("button", name=en["catalogue.crosswalk.download"])
     expect(button).to_be_visible()

@@ -9,7 +9,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from controls import service
-from storage.migrate import open_database
+from storage.migrate import open_shared
+from tests.conftest import OPERATOR
 from ui.i18n import strings
 
 
@@ -28,16 +29,15 @@ def _caption_texts(at: AppTest) -> list[str]:
 
 @pytest.fixture(scope="module")
 def appi_counts(demo_data_dir: Path) -> dict[str, int]:
-    with open_database(demo_data_dir / "kansa.duckdb") as db:
-        cat = next(
-            c for c in service.latest_catalogues(db) if c.urn.endswith("appi-security-measures")
-        )
-        rows = service.search_controls(db, cat.id)
-        return {
-            "all": len(rows),
-            "key": sum(r.is_key for r in rows),
-            "TEC": sum(r.domain_id == "TEC" for r in rows),
-        }
+    db = open_shared(demo_data_dir / "kansa.duckdb")
+    latest = service.latest_catalogues(db, OPERATOR)
+    cat = next(c for c in latest if c.urn.endswith("appi-security-measures"))
+    rows = service.search_controls(db, OPERATOR, cat.id)
+    return {
+        "all": len(rows),
+        "key": sum(r.is_key for r in rows),
+        "TEC": sum(r.domain_id == "TEC" for r in rows),
+    }
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])

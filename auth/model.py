@@ -1,0 +1,86 @@
+"""Roles, permissions, the acting principal, users and audit entries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    AUDITOR = "auditor"  # internal audit
+    SUPERVISOR = "supervisor"  # contractor supervision
+    AUDITEE = "auditee"  # answers for their own department
+    EXECUTIVE = "executive"  # read-only dashboards and reports
+
+
+class Permission(StrEnum):
+    CATALOGUE_READ = "catalogue.read"
+    CATALOGUE_IMPORT = "catalogue.import"
+    ORG_READ = "org.read"
+    DEMO_LOAD = "demo.load"
+    USER_READ = "user.read"
+    USER_ADMIN = "user.admin"
+    AUDIT_LOG_READ = "audit_log.read"
+    AUDIT_LOG_VERIFY = "audit_log.verify"
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is acting: a signed-in user, or the operator at the command line."""
+
+    username: str
+    role: Role
+    org_unit_code: str | None = None
+    user_id: str | None = None
+    display_name: str = ""
+
+    @classmethod
+    def cli(cls, os_user: str) -> Principal:
+        """The operator running ``kansa``: whoever can open the database file administers it."""
+        return cls(username=f"cli:{os_user}", role=Role.ADMIN, display_name=f"cli:{os_user}")
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    id: str
+    username: str
+    display_name: str
+    role: Role
+    org_unit_code: str | None
+    active: bool
+    version: int
+    created_at: str
+    sso_only: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class NewUser:
+    """A created user and, when Kansa generated it, the password to hand over once."""
+
+    user: User
+    password: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    seq: int
+    at: str
+    actor: str
+    action: str
+    entity: str
+    entity_id: str | None
+    before: str | None
+    after: str | None
+    prev_hash: str
+    hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyResult:
+    entries: int
+    first_broken_seq: int | None
+
+    @property
+    def ok(self) -> bool:
+        return self.first_broken_seq is None

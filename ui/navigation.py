@@ -1,0 +1,51 @@
+"""The pages of Kansa and the permission each needs: the sidebar shows a user only theirs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from auth.model import Permission
+
+
+@dataclass(frozen=True, slots=True)
+class PageSpec:
+    path: str  # relative to the project root
+    title_key: str
+    icon: str
+    permission: Permission
+    group_key: str
+    default: bool = False
+
+    @property
+    def url_path(self) -> str:
+        return Path(self.path).stem
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec(
+        "pages/home.py",
+        "nav.home",
+        ":material/home:",
+        Permission.CATALOGUE_READ,
+        "nav.group.overview",
+        default=True,
+    ),
+    PageSpec(
+        "pages/catalogue.py",
+        "nav.catalogue",
+        ":material/menu_book:",
+        Permission.CATALOGUE_READ,
+        "nav.group.library",
+    ),
+    PageSpec(
+        "pages/users.py", "nav.users", ":material/group:", Permission.USER_ADMIN, "nav.group.admin"
+    ),
+    PageSpec(
+        "pages/audit_trail.py",
+        "nav.audit_trail",
+        ":material/receipt_long:",
+        Permission.AUDIT_LOG_READ,
+        "nav.group.admin",
+    ),
+)
