@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import ParamSpec, TypeVar
 
 from auth.model import Permission, Principal, Role
-from core.errors import PermissionDenied
+from core.errors import Conflict, PermissionDenied
 
 P = Permission
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -82,3 +82,14 @@ def public(func: Callable[Params, Result]) -> Callable[Params, Result]:
     """Mark a service function that anyone may call, signed in or not (an explicit choice)."""
     REGISTRY[_name(func)] = None
     return func
+
+
+def assert_independent(auditor: Principal, scope_units: Iterable[str]) -> None:
+    """Refuse to let an auditor audit their own department (PrivacyMark independence)."""
+    own = auditor.org_unit_code
+    if own is not None and own in set(scope_units):
+        raise Conflict(
+            f"{auditor.display_name or auditor.username} belongs to {own}, which is in the scope "
+            "of this audit. An auditor may not audit their own department: choose another "
+            "auditor or take the department out of this auditor's part of the scope."
+        )

@@ -322,6 +322,28 @@ def resolve_session(
 
 
 @public
+def resolve_sso_user(db: Database, email: str | None) -> Principal | None:
+    """The active Kansa user whose username is the identity provider's e-mail address.
+
+    Single sign-on proves who someone is; Kansa still decides what they may do, so an e-mail
+    that no administrator has added (or has deactivated) gets no access.
+    """
+    if not email:
+        return None
+    with db.cursor() as cur:
+        user = repository.find_user(cur, email.strip().lower()[:64])
+    if user is None or not user.active:
+        return None
+    return Principal(
+        username=user.username,
+        role=user.role,
+        org_unit_code=user.org_unit_code,
+        user_id=user.id,
+        display_name=user.display_name,
+    )
+
+
+@public
 def sign_out(db: Database, settings: Settings, secret: str, token: str | None) -> None:
     """End the session behind ``token`` (a bad or unknown token changes nothing)."""
     if not token:

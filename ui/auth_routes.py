@@ -25,7 +25,7 @@ from demo import service as demo
 from storage.migrate import open_shared
 from ui.i18n import LANGS, strings
 from ui.navigation import PAGES
-from ui.session import COOKIE, secret
+from ui.session import COOKIE, secret, sso_configured
 
 MAX_FORM_BYTES = 8192
 
@@ -209,7 +209,8 @@ class SignInRedirect:
             await self.app(scope, receive, send)
             return
         request = Request(scope)
-        if "text/html" not in request.headers.get("accept", ""):
+        if "text/html" not in request.headers.get("accept", "") or sso_configured():
+            # With single sign-on the Streamlit page offers both ways in; no detour here.
             await self.app(scope, receive, send)
             return
         token = request.cookies.get(COOKIE)

@@ -39,8 +39,26 @@ def _client() -> str:
         return ""
 
 
+def sso_configured() -> bool:
+    """True when an OIDC provider is set up for ``st.login`` (``[auth]`` in secrets.toml)."""
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:  # no secrets.toml: no single sign-on
+        return False
+
+
+def _sso_principal() -> Principal | None:
+    if not sso_configured() or not st.user.is_logged_in:
+        return None
+    email = st.user.get("email")
+    return auth_service.resolve_sso_user(get_db(), str(email) if email else None)
+
+
 def current_principal() -> Principal | None:
     """The signed-in user of this browser session (re-checked on every run)."""
+    sso = _sso_principal()
+    if sso is not None:
+        return sso
     token = st.session_state.get(_TOKEN_KEY) or st.context.cookies.get(COOKIE)
     if not isinstance(token, str) or not token:
         return None
@@ -93,3 +111,10 @@ def sign_in_prompt(page: str) -> None:
         st.info(t("auth.demo_notice"), icon=":material/info:")
     target = quote(f"/{page}" if page else "/", safe="")
     same_tab_link(f"→ {t('auth.sign_in')}", f"/auth/login?lang={current_lang()}&next={target}")
+    if sso_configured():
+        if st.user.is_logged_in:
+            st.warning(t("auth.sso_unknown", email=str(st.user.get("email") or "?")))
+            if st.button(t("auth.sign_out")):
+                st.logout()
+        elif st.button(t("auth.sso"), icon=":material/badge:"):
+            st.login()
