@@ -45,6 +45,9 @@ test: lint typecheck $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench_catalogue.py
+	$(BIN)/python benchmarks/bench_auth.py
+	$(BIN)/python benchmarks/bench_audit_log.py
+	$(BIN)/python benchmarks/bench_cold_start.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
