@@ -10,8 +10,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 MIN_LENGTH = 12
 
 # argon2-cffi's defaults are RFC 9106's low-memory profile: argon2id, 3 passes, 64 MiB,
-# 4 lanes -- about 60 ms per hash on this 2-core machine, well inside the 500 ms sign-in
-# budget while costing an attacker 64 MiB per guess.
+# 4 lanes -- about 145 ms per hash on the 2-core reference machine (benchmarks/bench_auth.py),
+# inside the 500 ms sign-in budget while costing an attacker 64 MiB per guess.
 _HASHER = PasswordHasher()
 # Verified when the username is unknown, so both cases take the same time.
 _DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))

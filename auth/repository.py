@@ -12,10 +12,13 @@ from storage.db import Cursor
 GENESIS = "0" * 64
 
 # The canonical JSON of an audit row: keys sorted, compact, UTF-8, built by DuckDB both when
-# appending and when verifying, so the two can never disagree about formatting.
+# appending and when verifying. before/after enter as their stored text (JSON strings), not as
+# re-rendered JSON values, so how a DuckDB version prints numbers can never change a hash, and
+# anyone can recompute it with a standard JSON library from an export.
 _ROW_JSON = """CAST(json_object(
-    'action', action, 'actor', actor, 'after', after, 'at', "at", 'before', before,
-    'entity', entity, 'entity_id', entity_id, 'seq', seq) AS VARCHAR)"""
+    'action', action, 'actor', actor, 'after', CAST(after AS VARCHAR), 'at', "at",
+    'before', CAST(before AS VARCHAR), 'entity', entity, 'entity_id', entity_id,
+    'seq', seq) AS VARCHAR)"""
 _HASH = f"sha256(prev_hash || {_ROW_JSON})"
 
 

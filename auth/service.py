@@ -255,7 +255,7 @@ def sign_in(
             )
         log.warning("sign-in locked for %r from %s", name, client)
         raise SignInRefused(LOCKED.format(minutes=settings.lockout_minutes))
-    # Hash outside any transaction: ~60 ms that must not hold the write lock.
+    # Hash outside any transaction: ~145 ms that must not hold the write lock.
     user, stored = found if found else (None, None)
     ok = verify_password(stored, password[:1024]) and user is not None and user.active
     session_id = secrets.token_urlsafe(24)

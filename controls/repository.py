@@ -57,7 +57,7 @@ def _bulk_insert(cur: Cursor, table: str, catalogue_id: str, columns: dict[str, 
     count = len(next(iter(columns.values())))
     if not count:
         return
-    import pyarrow as pa  # type: ignore[import-untyped]  # noqa: PLC0415 -- ~0.2 s, only needed here
+    import pyarrow as pa  # noqa: PLC0415 -- ~0.2 s, only needed here
 
     cur.register("_incoming", pa.table({"catalogue_id": [catalogue_id] * count, **columns}))
     try:

@@ -139,7 +139,7 @@ async def login(request: Request) -> Response:
     settings = load_settings()
     client = request.client.host if request.client else "unknown"
     try:
-        # Hashing takes ~60 ms: keep it off the event loop that serves every session.
+        # Hashing takes ~145 ms: keep it off the event loop that serves every session.
         grant = await run_in_threadpool(
             auth_service.sign_in,
             open_shared(settings.db_path),
