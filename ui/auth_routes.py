@@ -22,7 +22,7 @@ from auth import service as auth_service
 from core.errors import KansaError
 from core.settings import load_settings
 from demo import service as demo
-from storage.migrate import open_shared
+from ui.db import shared_db
 from ui.i18n import LANGS, strings
 from ui.navigation import PAGES
 from ui.session import COOKIE, secret, sso_configured
@@ -91,7 +91,7 @@ def _render(
     s = strings(lang)
     other = "en" if lang == "ja" else "ja"
     demo_note = ""
-    if demo.is_demo(open_shared(load_settings().db_path)):
+    if demo.is_demo(shared_db()):
         demo_note = f'<p class="note">{html.escape(s["auth.demo_login_notice"])}</p>'
     body = _PAGE.format(
         lang=lang,
@@ -142,7 +142,7 @@ async def login(request: Request) -> Response:
         # Hashing takes ~145 ms: keep it off the event loop that serves every session.
         grant = await run_in_threadpool(
             auth_service.sign_in,
-            open_shared(settings.db_path),
+            shared_db(),
             settings,
             secret(),
             username=username,
@@ -171,7 +171,7 @@ async def logout(request: Request) -> Response:
     settings = load_settings()
     await run_in_threadpool(
         auth_service.sign_out,
-        open_shared(settings.db_path),
+        shared_db(),
         settings,
         secret(),
         request.cookies.get(COOKIE),
@@ -217,7 +217,7 @@ class SignInRedirect:
         settings = load_settings()
         principal = await run_in_threadpool(
             auth_service.resolve_session,
-            open_shared(settings.db_path),
+            shared_db(),
             settings,
             secret(),
             token,

@@ -11,10 +11,15 @@ from storage.migrate import open_shared
 from ui.i18n import t
 
 
+def shared_db() -> Database:
+    """The server process's database (for code outside a script run, e.g. HTTP routes)."""
+    return open_shared(load_settings().db_path)
+
+
 def get_db() -> Database:
     """The shared database; a page that cannot open it says why and stops."""
     try:
-        return open_shared(load_settings().db_path)
+        return shared_db()
     except StorageError as exc:
         st.error(t("error.storage", detail=str(exc)))
         st.stop()

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
 import cli
+from auth import service as auth_service
+from auth.model import Role
+from auth.secret import load_or_create_secret
+from auth.service import SessionGrant, SignInRefused
 from controls.loader import load_catalogue
 from controls.service import validate_files
 from core.errors import ValidationFailed
-from core.settings import LIBRARY_DIR
+from core.settings import LIBRARY_DIR, Settings
+from storage.migrate import open_database
+from tests.conftest import OPERATOR
 
 BROKEN_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "catalogues" / "broken"
 ISSUE_LINE = re.compile(
@@ -35,8 +44,39 @@ domains:
 """
 
 
+ACCOUNT_LINE = re.compile(r"^  (\S+) +(admin|auditor|supervisor|auditee|executive)$", re.M)
+PASSWORD_LINE = re.compile(r"^  password: (\S+)$", re.M)
+GOOD_PASSWORD = "correct horse battery staple"
+
+
 def kansa(tmp_path: Path, *args: str) -> int:
     return cli.main(["--data-dir", str(tmp_path / "data"), *args])
+
+
+def demo_accounts(out: str) -> tuple[dict[str, str], str]:
+    """The (username -> role) accounts and the password that `kansa demo` printed."""
+    accounts = dict(ACCOUNT_LINE.findall(out))
+    (password,) = PASSWORD_LINE.findall(out)
+    return accounts, password
+
+
+def accounts_by_role(accounts: dict[str, str]) -> dict[str, str]:
+    return {role: username for username, role in accounts.items()}
+
+
+def sign_in(tmp_path: Path, username: str, password: str) -> SessionGrant:
+    """Sign in against the data dir the CLI used (as the web app would)."""
+    settings = Settings(data_dir=tmp_path / "data")
+    secret = load_or_create_secret(settings.secret_path)
+    with open_database(settings.db_path) as db:
+        return auth_service.sign_in(
+            db, settings, secret, username=username, password=password, client="test"
+        )
+
+
+def usernames(tmp_path: Path) -> set[str]:
+    with open_database(tmp_path / "data" / "kansa.duckdb") as db:
+        return {u.username for u in auth_service.list_users(db, OPERATOR)}
 
 
 def test_validate_a_valid_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -96,6 +136,28 @@ def test_init_twice(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     second = capsys.readouterr().out
     assert second.count("unchanged") == 3
     assert "imported" not in second
+
+    assert kansa(tmp_path, "audit-log", "verify") == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    # one entry per imported catalogue; the second init changed nothing, so wrote nothing
+    assert out.strip() == "audit log intact: 3 entries checked"
+
+
+def test_init_demo_loads_the_demo_company_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert kansa(tmp_path, "init", "--demo") == 0
+    out = capsys.readouterr().out
+    assert "Demo company loaded" in out
+    assert (tmp_path / "data" / "session.key").exists()
+
+    assert kansa(tmp_path, "init", "--demo") == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert "Demo company loaded" not in out
+    assert "password" not in out
+    assert kansa(tmp_path, "audit-log", "verify") == 0
 
 
 def test_catalogue_list_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -163,7 +225,13 @@ def test_import_a_broken_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 
 def test_demo_loads_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert kansa(tmp_path, "demo") == 0
-    assert "Demo company loaded" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Demo company loaded" in out
+    accounts, password = demo_accounts(out)
+    assert sorted(accounts.values()) == sorted(r.value for r in Role)
+    assert len(password) >= 12
+    admin = accounts_by_role(accounts)["admin"]
+    assert sign_in(tmp_path, admin, password).user.role is Role.ADMIN  # the password works
 
     assert kansa(tmp_path, "demo") == 1
     out, err = capsys.readouterr()
@@ -183,13 +251,37 @@ def test_demo_if_empty_loads_into_an_empty_database(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert kansa(tmp_path, "demo", "--if-empty") == 0
-    assert "Demo company loaded" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Demo company loaded" in out
+    accounts, password = demo_accounts(out)
+    assert len(accounts) == len(Role)
+    assert set(accounts) <= usernames(tmp_path)
+    auditor = accounts_by_role(accounts)["auditor"]
+    assert sign_in(tmp_path, auditor, password).user.role is Role.AUDITOR
 
 
 @pytest.mark.parametrize(
     "args",
-    [["frobnicate"], ["catalogue", "frobnicate"], [], ["catalogue", "validate"]],
-    ids=["unknown-command", "unknown-catalogue-action", "no-command", "validate-without-files"],
+    [
+        ["frobnicate"],
+        ["catalogue", "frobnicate"],
+        [],
+        ["catalogue", "validate"],
+        ["user", "add", "k.sato", "--role", "boss", "--password-stdin"],
+        ["user", "add", "k.sato"],
+        ["user", "deactivate"],
+        ["audit-log"],
+    ],
+    ids=[
+        "unknown-command",
+        "unknown-catalogue-action",
+        "no-command",
+        "validate-without-files",
+        "unknown-role",
+        "user-add-without-role",
+        "deactivate-without-name",
+        "audit-log-without-action",
+    ],
 )
 def test_usage_errors_exit_with_code_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str]
@@ -198,3 +290,144 @@ def test_usage_errors_exit_with_code_2(
         kansa(tmp_path, *args)
     assert caught.value.code == 2
     assert "usage:" in capsys.readouterr().err
+
+
+# --- users ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data dir made by `kansa demo`, copied by each test that writes to it."""
+    template = tmp_path_factory.mktemp("cli-demo")
+    assert kansa(template, "demo") == 0
+    return template / "data"
+
+
+@pytest.fixture
+def with_demo(tmp_path: Path, demo_template: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """A fresh copy of a data dir holding the demo company (its org units, e.g. IAD)."""
+    shutil.copytree(demo_template, tmp_path / "data")
+    capsys.readouterr()
+    return tmp_path
+
+
+def test_user_add_with_a_password_from_stdin(
+    with_demo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(GOOD_PASSWORD + "\n"))
+
+    code = kansa(
+        with_demo,
+        "user",
+        "add",
+        "k.sato",
+        "--role",
+        "auditor",
+        "--unit",
+        "IAD",
+        "--display-name",
+        "佐藤 健",
+        "--password-stdin",
+    )
+
+    assert code == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert "Added k.sato (auditor)" in out
+    assert GOOD_PASSWORD not in out  # the operator typed it; it is not echoed
+    grant = sign_in(with_demo, "k.sato", GOOD_PASSWORD)  # the newline was not kept
+    assert (grant.user.role, grant.user.org_unit_code) == (Role.AUDITOR, "IAD")
+    assert grant.user.display_name == "佐藤 健"
+
+    assert kansa(with_demo, "user", "list") == 0
+    listed = capsys.readouterr().out.splitlines()
+    (line,) = [row for row in listed if row.startswith("k.sato ")]
+    assert line.split()[:4] == ["k.sato", "auditor", "IAD", "active"]
+
+
+def test_user_add_without_a_password_prints_a_generated_one(
+    with_demo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert kansa(with_demo, "user", "add", "k.sato", "--role", "executive") == 0
+
+    (password,) = re.findall(r"^Password \(shown only now\): (\S+)$", capsys.readouterr().out, re.M)
+    assert sign_in(with_demo, "k.sato", password).user.role is Role.EXECUTIVE
+
+
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [("short", "at least 12 characters"), ("K.Sato.Admin", "may not be the username")],
+    ids=["too-short", "the-username"],
+)
+def test_user_add_with_a_weak_password_writes_nothing(
+    with_demo: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    password: str,
+    reason: str,
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(password + "\n"))
+
+    code = kansa(with_demo, "user", "add", "k.sato.admin", "--role", "admin", "--password-stdin")
+
+    assert code == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    (line,) = err.splitlines()
+    assert reason in line
+    assert password not in line
+    assert "k.sato.admin" not in usernames(with_demo)
+
+
+def test_user_add_with_an_unknown_unit_is_refused(
+    with_demo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert kansa(with_demo, "user", "add", "k.sato", "--role", "auditee", "--unit", "NOPE") == 1
+
+    (line,) = capsys.readouterr().err.splitlines()
+    assert "NOPE" in line
+    assert "k.sato" not in usernames(with_demo)
+
+
+def test_user_deactivate_stops_sign_in(
+    with_demo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(GOOD_PASSWORD + "\n"))
+    assert kansa(with_demo, "user", "add", "k.sato", "--role", "auditor", "--password-stdin") == 0
+    grant = sign_in(with_demo, "k.sato", GOOD_PASSWORD)
+    capsys.readouterr()
+
+    assert kansa(with_demo, "user", "deactivate", "k.sato") == 0
+
+    assert "Deactivated k.sato" in capsys.readouterr().out
+    with pytest.raises(SignInRefused):
+        sign_in(with_demo, "k.sato", GOOD_PASSWORD)
+    settings = Settings(data_dir=with_demo / "data")
+    with open_database(settings.db_path) as db:
+        secret = load_or_create_secret(settings.secret_path)
+        assert auth_service.resolve_session(db, settings, secret, grant.token) is None
+    assert kansa(with_demo, "user", "list") == 0
+    (line,) = [r for r in capsys.readouterr().out.splitlines() if r.startswith("k.sato ")]
+    assert "deactivated" in line.split()
+
+
+def test_user_deactivate_of_an_unknown_user(
+    with_demo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert kansa(with_demo, "user", "deactivate", "nobody.here") == 1
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("kansa: ")
+    assert "nobody.here" in line
+
+
+def test_user_reset_password(with_demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert kansa(with_demo, "user", "add", "k.sato", "--role", "auditor") == 0
+    (old,) = re.findall(r"\(shown only now\): (\S+)$", capsys.readouterr().out, re.M)
+
+    assert kansa(with_demo, "user", "reset-password", "k.sato") == 0
+
+    (new,) = re.findall(r"\(shown only now\): (\S+)$", capsys.readouterr().out, re.M)
+    assert new != old
+    with pytest.raises(SignInRefused):
+        sign_in(with_demo, "k.sato", old)
+    assert sign_in(with_demo, "k.sato", new).user.username == "k.sato"
