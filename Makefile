@@ -41,12 +41,14 @@ e2e: $(VENV)/.installed-dev
 	$(BIN)/pytest -m e2e
 
 test: lint typecheck $(VENV)/.installed-dev
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench_catalogue.py
 	$(BIN)/python benchmarks/bench_auth.py
 	$(BIN)/python benchmarks/bench_audit_log.py
+	$(BIN)/python benchmarks/bench_scoring.py
+	$(BIN)/python benchmarks/bench_save_answer.py
 	$(BIN)/python benchmarks/bench_cold_start.py
 
 clean:

@@ -9,10 +9,13 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from assessments import service as assessments
 from auth import audit_service as audit
 from auth import service as users
 from auth.model import Principal, Role
@@ -45,7 +48,10 @@ def _open(args: argparse.Namespace) -> Database:
 
 
 def _print_demo(summary: DemoSummary) -> None:
-    print(f"Demo company loaded: {summary.org_units} org units, {summary.people} people.")
+    print(
+        f"Demo company loaded: {summary.org_units} org units, {summary.people} people, "
+        f"{summary.assessments} self-inspections over three years."
+    )
     print("Demo sign-in accounts (fictional people), all with the password below:")
     for username, role in summary.users:
         print(f"  {username:12} {role}")
@@ -180,6 +186,88 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_assessment_create(args: argparse.Namespace) -> int:
+    with _open(args) as db:
+        created = assessments.create_assessment(
+            db,
+            _actor(),
+            title=args.title,
+            catalogue_urn=args.catalogue,
+            scope_unit=args.scope,
+            period_start=args.start,
+            period_end=args.end,
+            create_unit=True,
+        )
+    print(created.id)
+    return 0
+
+
+def cmd_assessment_import(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        print(f"kansa: cannot read {path}: {exc.strerror}", file=sys.stderr)
+        return 1
+    with _open(args) as db:
+        count = assessments.import_answers(db, _actor(), args.id, path.name, data)
+    print(f"imported {count} answers into {args.id}")
+    return 0
+
+
+def cmd_assessment_list(args: argparse.Namespace) -> int:
+    with _open(args) as db:
+        items = assessments.list_assessments(db, _actor())
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "id": a.id,
+                        "title": a.title,
+                        "scope": a.scope_unit,
+                        "status": a.status.value,
+                        "catalogue_urn": a.catalogue_urn,
+                        "catalogue_version": a.catalogue_version,
+                        "period_start": a.period_start,
+                        "period_end": a.period_end,
+                    }
+                    for a in items
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return 0
+    for a in items:
+        print(f"{a.id}  {a.status.value:11} {a.scope_unit:6} {a.period_start or '-':10} {a.title}")
+    return 0
+
+
+def cmd_assessment_close(args: argparse.Namespace) -> int:
+    with _open(args) as db:
+        closed = assessments.close_assessment(db, _actor(), args.id)
+    print(f"closed {closed.id} ({closed.title})")
+    return 0
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    with _open(args) as db:
+        view = assessments.score(db, _actor(), args.id)
+    result = view.score.to_json_dict()
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+        return 0
+    overall = result["overall"]
+    print(
+        f"overall: score {overall['score']}, level {overall['level']}, "
+        f"coverage {overall['coverage']:.0%}"
+    )
+    for domain, d in result["domains"].items():
+        print(f"  {domain:6} score {d['score']}, level {d['level']}, rating {d['rating']}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kansa", description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -197,6 +285,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--if-empty", action="store_true", help="skip quietly if data exists")
     p.set_defaults(func=cmd_demo)
 
+    _catalogue_commands(sub)
+    _user_commands(sub)
+    _assessment_commands(sub)
+    _audit_commands(sub)
+    return parser
+
+
+if TYPE_CHECKING:
+    Sub = argparse._SubParsersAction[argparse.ArgumentParser]
+
+
+def _catalogue_commands(sub: Sub) -> None:
     cat = sub.add_parser("catalogue", help="validate, import and list control catalogues")
     cat_sub = cat.add_subparsers(dest="catalogue_command", required=True, metavar="ACTION")
     p = cat_sub.add_parser("validate", help="check catalogue files; one line per problem")
@@ -209,6 +309,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_catalogue_list)
 
+
+def _user_commands(sub: Sub) -> None:
     usr = sub.add_parser("user", help="add, list and deactivate users")
     usr_sub = usr.add_subparsers(dest="user_command", required=True, metavar="ACTION")
     p = usr_sub.add_parser("add", help="add a user (password generated unless --password-stdin)")
@@ -227,11 +329,39 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", metavar="NAME")
     p.set_defaults(func=cmd_user_reset_password)
 
+
+def _assessment_commands(sub: Sub) -> None:
+    asm = sub.add_parser("assessment", help="self-inspection campaigns")
+    asm_sub = asm.add_subparsers(dest="assessment_command", required=True, metavar="ACTION")
+    p = asm_sub.add_parser("create", help="plan a campaign; prints the new id")
+    p.add_argument("--catalogue", required=True, metavar="URN")
+    p.add_argument("--title", required=True)
+    p.add_argument("--scope", required=True, metavar="UNIT", help="org unit (created if new)")
+    p.add_argument("--start", default=None, help="period start YYYY-MM-DD")
+    p.add_argument("--end", default=None, help="period end YYYY-MM-DD")
+    p.set_defaults(func=cmd_assessment_create)
+    p = asm_sub.add_parser("import", help="import answers from CSV or XLSX")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("file", metavar="FILE")
+    p.set_defaults(func=cmd_assessment_import)
+    p = asm_sub.add_parser("list", help="list assessments")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_assessment_list)
+    p = asm_sub.add_parser("close", help="close an assessment (read-only from then on)")
+    p.add_argument("id", metavar="ID")
+    p.set_defaults(func=cmd_assessment_close)
+
+    p = sub.add_parser("score", help="scores of an assessment")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_score)
+
+
+def _audit_commands(sub: Sub) -> None:
     aud = sub.add_parser("audit-log", help="the tamper-evident audit trail")
     aud_sub = aud.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
     p = aud_sub.add_parser("verify", help="recompute the hash chain; exit 1 at the first break")
     p.set_defaults(func=cmd_audit_verify)
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -246,6 +376,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KansaError as exc:
         print(f"kansa: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # The reader stopped early (e.g. `| head`): not an error worth a traceback. Point
+        # stdout at devnull so the interpreter's final flush does not complain either.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -23,6 +23,11 @@ class Permission(StrEnum):
     USER_ADMIN = "user.admin"
     AUDIT_LOG_READ = "audit_log.read"
     AUDIT_LOG_VERIFY = "audit_log.verify"
+    ASSESSMENT_READ = "assessment.read"
+    ASSESSMENT_PLAN = "assessment.plan"
+    ASSESSMENT_ANSWER = "assessment.answer"
+    ASSESSMENT_REVIEW = "assessment.review"
+    ASSESSMENT_CLOSE = "assessment.close"
 
 
 @dataclass(frozen=True, slots=True)

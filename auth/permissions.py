@@ -19,11 +19,23 @@ P = Permission
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
     Role.AUDITOR: frozenset(
-        {P.CATALOGUE_READ, P.ORG_READ, P.USER_READ, P.AUDIT_LOG_READ, P.AUDIT_LOG_VERIFY}
+        {
+            P.CATALOGUE_READ,
+            P.ORG_READ,
+            P.USER_READ,
+            P.AUDIT_LOG_READ,
+            P.AUDIT_LOG_VERIFY,
+            P.ASSESSMENT_READ,
+            P.ASSESSMENT_PLAN,
+            P.ASSESSMENT_ANSWER,
+            P.ASSESSMENT_REVIEW,
+            P.ASSESSMENT_CLOSE,
+        }
     ),
-    Role.SUPERVISOR: frozenset({P.CATALOGUE_READ, P.ORG_READ}),
-    Role.AUDITEE: frozenset({P.CATALOGUE_READ, P.ORG_READ}),
-    Role.EXECUTIVE: frozenset({P.CATALOGUE_READ, P.ORG_READ}),
+    Role.SUPERVISOR: frozenset({P.CATALOGUE_READ, P.ORG_READ, P.ASSESSMENT_READ}),
+    # Auditees answer for their own department only: the assessment service checks the scope.
+    Role.AUDITEE: frozenset({P.CATALOGUE_READ, P.ORG_READ, P.ASSESSMENT_READ, P.ASSESSMENT_ANSWER}),
+    Role.EXECUTIVE: frozenset({P.CATALOGUE_READ, P.ORG_READ, P.ASSESSMENT_READ}),
 }
 
 # qualified function name -> the permission it needs (None: callable without signing in)

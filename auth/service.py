@@ -166,7 +166,10 @@ def change_user(
     org_unit_code: str | None = None,
 ) -> User:
     """Set a user's role and/or org unit ('' clears the unit); refuses a stale edit."""
-    new_role = None if role is None else Role(role)
+    try:
+        new_role = None if role is None else Role(role)
+    except ValueError:
+        raise _issue("role", f"unknown role {role!r}") from None
     if org_unit_code:
         with db.cursor() as cur:
             if org_unit_code not in {u.code for u in org_repository.list_units(cur)}:

@@ -9,6 +9,7 @@ from auth.model import Permission, Principal, Role
 from auth.passwords import generate_password, hash_password
 from auth.permissions import public, requires
 from core.errors import Conflict
+from demo.assessments import load_history
 from demo.company import DEMO_USERS, DOMAIN, PEOPLE, UNITS
 from org import repository
 from storage.db import Database
@@ -22,6 +23,7 @@ class DemoSummary:
     people: int
     users: list[tuple[str, str]]  # (username, role)
     password: str  # generated for this load; shown once in the terminal
+    assessments: int = 0
 
 
 @requires(Permission.DEMO_LOAD)
@@ -76,8 +78,11 @@ def load_demo(db: Database, actor: Principal) -> DemoSummary:
                 entity_id=user.id,
                 after={"username": username, "role": role, "demo": True},
             )
+        assessments = load_history(cur, actor)
         repository.mark_demo_loaded(cur, DEMO_NAME)
-    return DemoSummary(len(UNITS), len(PEOPLE), [(u, r) for u, r, _ in DEMO_USERS], password)
+    return DemoSummary(
+        len(UNITS), len(PEOPLE), [(u, r) for u, r, _ in DEMO_USERS], password, assessments
+    )
 
 
 @public

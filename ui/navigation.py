@@ -39,6 +39,35 @@ PAGES: tuple[PageSpec, ...] = (
         "nav.group.library",
     ),
     PageSpec(
+        "pages/assessments.py",
+        "nav.assessments",
+        ":material/fact_check:",
+        Permission.ASSESSMENT_READ,
+        "nav.group.inspection",
+    ),
+    # Everyone who may read an assessment may look at its answers; editing is checked inside.
+    PageSpec(
+        "pages/workspace.py",
+        "nav.workspace",
+        ":material/edit_note:",
+        Permission.ASSESSMENT_READ,
+        "nav.group.inspection",
+    ),
+    PageSpec(
+        "pages/review.py",
+        "nav.review",
+        ":material/rule:",
+        Permission.ASSESSMENT_REVIEW,
+        "nav.group.inspection",
+    ),
+    PageSpec(
+        "pages/scores.py",
+        "nav.scores",
+        ":material/monitoring:",
+        Permission.ASSESSMENT_READ,
+        "nav.group.inspection",
+    ),
+    PageSpec(
         "pages/users.py", "nav.users", ":material/group:", Permission.USER_ADMIN, "nav.group.admin"
     ),
     PageSpec(

@@ -19,6 +19,10 @@ EXPECTED: dict[str, set[str]] = {
     "pages/catalogue.py": set(ROLES),
     "pages/users.py": {"admin"},
     "pages/audit_trail.py": {"admin", "auditor"},
+    "pages/assessments.py": set(ROLES),
+    "pages/workspace.py": set(ROLES),
+    "pages/review.py": {"admin", "auditor"},
+    "pages/scores.py": set(ROLES),
 }
 
 
