@@ -2,8 +2,10 @@
 
 Run: .venv/bin/python benchmarks/bench_cold_start.py [--runs N]
 Starts `make run` on a free port with a temp data dir; the first start (which creates the
-database and loads the demo data) is not timed; then N timed starts measure the time from
-launching `make run` to Chromium showing the rendered Home page. Last line is JSON.
+database and loads the demo data, printing the demo password) is not timed; then N timed
+starts measure, from launching `make run`: the sign-in form shown in Chromium (the first page
+a visitor gets), and the Home page rendered after signing in as the demo auditor. Last line
+is JSON.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import selectors
 import signal
 import socket
@@ -33,7 +36,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_and_render(browser: Browser, data_dir: str) -> float:
+def start_and_render(browser: Browser, data_dir: str, password: str) -> tuple[float, float, str]:
     port = free_port()
     env = {**os.environ, "KANSA_DATA_DIR": data_dir, "PYTHONUNBUFFERED": "1"}
     started = time.perf_counter()
@@ -57,13 +60,20 @@ def start_and_render(browser: Browser, data_dir: str) -> float:
                 if not chunk:
                     raise RuntimeError(seen.decode())
                 seen += chunk
+        found = re.search(rb"password: (\S+)", seen)
+        password = found.group(1).decode() if found else password
         page = browser.new_page()
         page.goto(f"http://localhost:{port}/")
+        page.wait_for_selector("form[action^='/auth/login']", timeout=60_000)
+        to_form = time.perf_counter() - started
+        page.fill("#username", "a.miyoshi")
+        page.fill("#password", password)
+        page.click("button[type=submit]")
         page.wait_for_selector(READY, timeout=60_000)
         page.get_by_role("heading", name="Kansa（監査）").wait_for(timeout=60_000)
-        elapsed = time.perf_counter() - started
+        to_home = time.perf_counter() - started
         page.close()
-        return elapsed
+        return to_form, to_home, password
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
@@ -77,20 +87,31 @@ def main() -> None:
         browser = p.chromium.launch(
             executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
         )
-        first = start_and_render(browser, data_dir)
-        times = [start_and_render(browser, data_dir) for _ in range(args.runs)]
+        first_form, first_home, password = start_and_render(browser, data_dir, "")
+        runs = [start_and_render(browser, data_dir, password) for _ in range(args.runs)]
         browser.close()
-    print(f"first start (creates database, loads demo): {first:.2f} s", file=sys.stderr)
-    print(f"later starts: {', '.join(f'{t:.2f}' for t in times)} s", file=sys.stderr)
+    forms = [r[0] for r in runs]
+    homes = [r[1] for r in runs]
     print(
-        json.dumps(
-            {
-                "runs": args.runs,
-                "median_s": round(statistics.median(times), 2),
-                "max_s": round(max(times), 2),
-            }
-        )
+        f"first start (creates database, loads demo): form {first_form:.2f} s, "
+        f"home {first_home:.2f} s",
+        file=sys.stderr,
     )
+    print(
+        f"later starts, to the sign-in form: {', '.join(f'{t:.2f}' for t in forms)} s",
+        file=sys.stderr,
+    )
+    print(
+        f"later starts, to Home after signing in: {', '.join(f'{t:.2f}' for t in homes)} s",
+        file=sys.stderr,
+    )
+    result = {
+        "runs": args.runs,
+        "median_s": round(statistics.median(forms), 2),
+        "max_s": round(max(forms), 2),
+        "home_median_s": round(statistics.median(homes), 2),
+    }
+    print(json.dumps(result))
 
 
 if __name__ == "__main__":
