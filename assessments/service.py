@@ -120,12 +120,7 @@ def create_assessment(
             user = auth_repository.find_user(cur, username)
             if user is None or user.role not in (Role.AUDITOR, Role.ADMIN):
                 raise _invalid("auditors", f"{username} is not an auditor")
-            assert_independent(
-                Principal(
-                    user.username, user.role, user.org_unit_code, display_name=user.display_name
-                ),
-                [scope_unit],
-            )
+            assert_independent(Principal.of(user), [scope_unit])
             members.append((username, MemberRole.AUDITOR))
         for username in auditees:
             if auth_repository.find_user(cur, username) is None:

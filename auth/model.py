@@ -41,6 +41,17 @@ class Principal:
     display_name: str = ""
 
     @classmethod
+    def of(cls, user: User) -> Principal:
+        """The principal acting as ``user``."""
+        return cls(
+            username=user.username,
+            role=user.role,
+            org_unit_code=user.org_unit_code,
+            user_id=user.id,
+            display_name=user.display_name,
+        )
+
+    @classmethod
     def cli(cls, os_user: str) -> Principal:
         """The operator running ``kansa``: whoever can open the database file administers it."""
         return cls(username=f"cli:{os_user}", role=Role.ADMIN, display_name=f"cli:{os_user}")

@@ -315,13 +315,7 @@ def resolve_session(
         user = repository.session_user(cur, str(session_id))
     if user is None:
         return None
-    return Principal(
-        username=user.username,
-        role=user.role,
-        org_unit_code=user.org_unit_code,
-        user_id=user.id,
-        display_name=user.display_name,
-    )
+    return Principal.of(user)
 
 
 @public
@@ -337,13 +331,7 @@ def resolve_sso_user(db: Database, email: str | None) -> Principal | None:
         user = repository.find_user(cur, email.strip().lower()[:64])
     if user is None or not user.active:
         return None
-    return Principal(
-        username=user.username,
-        role=user.role,
-        org_unit_code=user.org_unit_code,
-        user_id=user.id,
-        display_name=user.display_name,
-    )
+    return Principal.of(user)
 
 
 @public
