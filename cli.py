@@ -25,6 +25,8 @@ from core.errors import KansaError, ValidationFailed
 from core.settings import Settings, load_settings
 from demo import service as demo
 from demo.service import DemoSummary
+from evidence import service as evidence
+from evidence.store import EvidenceStore
 from storage.db import Database
 from storage.migrate import open_database
 
@@ -268,6 +270,76 @@ def cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_evidence_add(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    settings = _settings(args)
+    try:
+        stream = path.open("rb")
+    except OSError as exc:
+        print(f"kansa: cannot read {path}: {exc.strerror}", file=sys.stderr)
+        return 1
+    with stream, _open(args) as db:
+        item = evidence.add_evidence(
+            db,
+            _actor(),
+            EvidenceStore.from_settings(settings),
+            assessment_id=args.assessment_id,
+            control_id=args.control_id,
+            filename=path.name,
+            stream=stream,
+            description=args.description,
+            valid_until=args.valid_until,
+        )
+    print(item.sha256)
+    return 0
+
+
+def cmd_evidence_list(args: argparse.Namespace) -> int:
+    with _open(args) as db:
+        items = evidence.list_evidence(db, _actor(), args.assessment_id)
+    if args.json:
+        rows = [
+            {
+                "sha256": i.sha256,
+                "control_id": i.control_id,
+                "filename": i.filename,
+                "size": i.size,
+                "media_type": i.media_type,
+                "valid_until": i.valid_until,
+                "added_by": i.added_by,
+                "added_at": i.added_at,
+            }
+            for i in items
+        ]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    for i in items:
+        print(f"{i.control_id:8} {i.sha256[:12]} {i.size:>10} {i.filename}")
+    return 0
+
+
+def cmd_evidence_verify(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    with _open(args) as db:
+        report = evidence.verify_store(db, _actor(), EvidenceStore.from_settings(settings))
+    if report.ok:
+        print(f"evidence intact: {report.checked} files checked")
+        return 0
+    for kind, names in (
+        ("missing", report.missing),
+        ("corrupt", report.corrupt),
+        ("orphaned", report.orphaned),
+    ):
+        for name in names:
+            print(f"{kind}: {name}", file=sys.stderr)
+    print(
+        f"kansa: evidence store has {len(report.missing)} missing, {len(report.corrupt)} "
+        f"corrupt and {len(report.orphaned)} orphaned files ({report.checked} checked)",
+        file=sys.stderr,
+    )
+    return 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kansa", description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -289,6 +361,7 @@ def build_parser() -> argparse.ArgumentParser:
     _user_commands(sub)
     _assessment_commands(sub)
     _audit_commands(sub)
+    _evidence_commands(sub)
     return parser
 
 
@@ -355,6 +428,24 @@ def _assessment_commands(sub: Sub) -> None:
     p.add_argument("id", metavar="ID")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_score)
+
+
+def _evidence_commands(sub: Sub) -> None:
+    ev = sub.add_parser("evidence", help="evidence files linked to controls")
+    ev_sub = ev.add_subparsers(dest="evidence_command", required=True, metavar="ACTION")
+    p = ev_sub.add_parser("add", help="store a file and link it; prints its SHA-256")
+    p.add_argument("assessment_id", metavar="ASSESSMENT_ID")
+    p.add_argument("control_id", metavar="CONTROL_ID")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--valid-until", default=None, metavar="YYYY-MM-DD")
+    p.add_argument("--description", default=None)
+    p.set_defaults(func=cmd_evidence_add)
+    p = ev_sub.add_parser("list", help="evidence of an assessment")
+    p.add_argument("assessment_id", metavar="ASSESSMENT_ID")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_evidence_list)
+    p = ev_sub.add_parser("verify", help="re-hash every file; exit 1 listing problems")
+    p.set_defaults(func=cmd_evidence_verify)
 
 
 def _audit_commands(sub: Sub) -> None:

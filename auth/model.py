@@ -28,6 +28,7 @@ class Permission(StrEnum):
     ASSESSMENT_ANSWER = "assessment.answer"
     ASSESSMENT_REVIEW = "assessment.review"
     ASSESSMENT_CLOSE = "assessment.close"
+    EVIDENCE_VERIFY = "evidence.verify"
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.ASSESSMENT_ANSWER,
             P.ASSESSMENT_REVIEW,
             P.ASSESSMENT_CLOSE,
+            P.EVIDENCE_VERIFY,
         }
     ),
     Role.SUPERVISOR: frozenset({P.CATALOGUE_READ, P.ORG_READ, P.ASSESSMENT_READ}),

@@ -80,6 +80,11 @@ EXPECTED: dict[str, frozenset[Role] | str] = {
     "assessments.service.review_answer": ADMIN_AUDITOR,
     "assessments.service.close_assessment": ADMIN_AUDITOR,
     "assessments.service.score": EVERYONE,
+    # evidence: whoever may answer adds it (auditees for their own scope); everyone reads;
+    # admin and auditors verify the store
+    "evidence.service.add_evidence": ANSWERERS,
+    "evidence.service.list_evidence": EVERYONE,
+    "evidence.service.verify_store": ADMIN_AUDITOR,
 }
 
 
