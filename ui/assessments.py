@@ -305,26 +305,8 @@ def answer_columns(editable: bool) -> dict[str, Any]:
         "title": st.column_config.TextColumn(
             t("workspace.col.title"), width=TITLE_WIDTH, disabled=True
         ),
-        "documented": st.column_config.NumberColumn(
-            t("workspace.col.documented"),
-            min_value=0,
-            max_value=5,
-            step=1,
-            format="%d",
-            width=LEVEL_WIDTH,
-            help=t("workspace.help.documented") + " " + level,
-            disabled=not editable,
-        ),
-        "implemented": st.column_config.NumberColumn(
-            t("workspace.col.implemented"),
-            min_value=0,
-            max_value=5,
-            step=1,
-            format="%d",
-            width=LEVEL_WIDTH,
-            help=t("workspace.help.implemented") + " " + level,
-            disabled=not editable,
-        ),
+        "documented": _level_column("documented", level, editable),
+        "implemented": _level_column("implemented", level, editable),
         "na_reason": st.column_config.TextColumn(
             t("workspace.col.na_reason"),
             width=160,
@@ -492,3 +474,17 @@ def coloured(frame: pd.DataFrame, column: str, keys: Sequence[str | None]) -> An
         return out
 
     return frame.style.apply(styles, axis=None)
+
+
+def _level_column(axis: str, levels: str, editable: bool) -> Any:
+    """A 0-5 whole-number column for one maturity axis (documented or implemented)."""
+    return st.column_config.NumberColumn(
+        t(f"workspace.col.{axis}"),
+        min_value=0,
+        max_value=5,
+        step=1,
+        format="%d",
+        width=LEVEL_WIDTH,
+        help=t(f"workspace.help.{axis}") + " " + levels,
+        disabled=not editable,
+    )
