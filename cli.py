@@ -70,7 +70,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         for r in results:
             print(f"  {r.status.value:9} {r.urn} {r.version} ({r.control_count} controls)")
         if args.demo and not demo.has_data(db):
-            _print_demo(demo.load_demo(db, _actor()))
+            _print_demo(demo.load_demo(db, _actor(), EvidenceStore.from_settings(settings)))
     return 0
 
 
@@ -79,7 +79,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         if args.if_empty and demo.has_data(db):
             print("The database already holds data; demo data not loaded.")
             return 0
-        summary = demo.load_demo(db, _actor())
+        summary = demo.load_demo(db, _actor(), EvidenceStore.from_settings(_settings(args)))
     _print_demo(summary)
     return 0
 

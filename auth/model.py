@@ -29,6 +29,10 @@ class Permission(StrEnum):
     ASSESSMENT_REVIEW = "assessment.review"
     ASSESSMENT_CLOSE = "assessment.close"
     EVIDENCE_VERIFY = "evidence.verify"
+    EVIDENCE_PURGE = "evidence.purge"
+    FINDING_READ = "finding.read"
+    FINDING_MANAGE = "finding.manage"  # raise, verify, close, reopen (internal audit)
+    FINDING_RESPOND = "finding.respond"  # the owner's root cause and actions
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,12 +31,27 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.ASSESSMENT_REVIEW,
             P.ASSESSMENT_CLOSE,
             P.EVIDENCE_VERIFY,
+            P.FINDING_READ,
+            P.FINDING_MANAGE,
+            P.FINDING_RESPOND,
         }
     ),
-    Role.SUPERVISOR: frozenset({P.CATALOGUE_READ, P.ORG_READ, P.ASSESSMENT_READ}),
+    Role.SUPERVISOR: frozenset(
+        {P.CATALOGUE_READ, P.ORG_READ, P.ASSESSMENT_READ, P.FINDING_READ, P.FINDING_RESPOND}
+    ),
     # Auditees answer for their own department only: the assessment service checks the scope.
-    Role.AUDITEE: frozenset({P.CATALOGUE_READ, P.ORG_READ, P.ASSESSMENT_READ, P.ASSESSMENT_ANSWER}),
-    Role.EXECUTIVE: frozenset({P.CATALOGUE_READ, P.ORG_READ, P.ASSESSMENT_READ}),
+    # They respond to findings they own (the findings service checks the owner).
+    Role.AUDITEE: frozenset(
+        {
+            P.CATALOGUE_READ,
+            P.ORG_READ,
+            P.ASSESSMENT_READ,
+            P.ASSESSMENT_ANSWER,
+            P.FINDING_READ,
+            P.FINDING_RESPOND,
+        }
+    ),
+    Role.EXECUTIVE: frozenset({P.CATALOGUE_READ, P.ORG_READ, P.ASSESSMENT_READ, P.FINDING_READ}),
 }
 
 # qualified function name -> the permission it needs (None: callable without signing in)

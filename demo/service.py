@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from assessments import repository as assessment_repository
 from auth import repository as auth_repository
 from auth.model import Permission, Principal, Role
 from auth.passwords import generate_password, hash_password
@@ -11,6 +12,8 @@ from auth.permissions import public, requires
 from core.errors import Conflict
 from demo.assessments import load_history
 from demo.company import DEMO_USERS, DOMAIN, PEOPLE, UNITS
+from demo.evidence import load_evidence
+from evidence.store import EvidenceStore
 from org import repository
 from storage.db import Database
 
@@ -27,8 +30,10 @@ class DemoSummary:
 
 
 @requires(Permission.DEMO_LOAD)
-def load_demo(db: Database, actor: Principal) -> DemoSummary:
-    """Load the demo company once; a second call is refused, leaving the data as it is."""
+def load_demo(db: Database, actor: Principal, store: EvidenceStore | None = None) -> DemoSummary:
+    """Load the demo company once; a second call is refused, leaving the data as it is.
+
+    With ``store``, the demo evidence files are stored there and linked too."""
     password = generate_password()
     hashed = hash_password(password)  # one hash for all demo accounts: the same password
     people = {p.email: p for p in PEOPLE}
@@ -79,6 +84,11 @@ def load_demo(db: Database, actor: Principal) -> DemoSummary:
                 after={"username": username, "role": role, "demo": True},
             )
         assessments = load_history(cur, actor)
+        if store is not None:
+            latest: dict[str, list[str]] = {}
+            for a in assessment_repository.list_assessments(cur):  # newest first
+                latest.setdefault(a.scope_unit, []).append(a.id)
+            load_evidence(cur, actor, store, latest)
         repository.mark_demo_loaded(cur, DEMO_NAME)
     return DemoSummary(
         len(UNITS), len(PEOPLE), [(u, r) for u, r, _ in DEMO_USERS], password, assessments

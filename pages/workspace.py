@@ -17,6 +17,7 @@ from auth.permissions import has_permission
 from controls import service as catalogues
 from controls.model import ControlRow
 from core.errors import Conflict, KansaError, ValidationFailed
+from evidence import service as evidence
 from org import service as org
 from ui.assessments import (
     answer_columns,
@@ -33,6 +34,7 @@ from ui.assessments import (
 )
 from ui.catalogue import control_detail
 from ui.db import get_db
+from ui.evidence import evidence_cards, removed_notice, upload_form
 from ui.feedback import show_error
 from ui.i18n import current_lang, t
 from ui.session import require
@@ -70,6 +72,7 @@ controls = {
 }
 domain_names = {d.domain_id: d.name(lang) for d in catalogues.list_domains(db, me, a.catalogue_id)}
 progress = assessments.progress(db, me, a.id)
+evidence_count = evidence.evidence_counts(db, me, a.id)
 
 
 def _state_keys(assessment: Assessment, domain_id: str) -> tuple[str, str, str, str]:
@@ -131,7 +134,7 @@ def _editor(
             for c in rows_of
         }
         st.session_state[shown_key] = {
-            "rows": answer_rows(rows_of, answers, lang),
+            "rows": answer_rows(rows_of, answers, lang, evidence_count),
             "versions": versions,
         }
     shown = st.session_state[shown_key]
@@ -176,7 +179,7 @@ def _answer_domain(
         _editor(assessment, domain_id, rows_of, answers)
     else:
         st.dataframe(
-            answer_frame(answer_rows(rows_of, answers, lang)),
+            answer_frame(answer_rows(rows_of, answers, lang, evidence_count)),
             column_config=answer_columns(editable=False),
             hide_index=True,
             width="stretch",
@@ -222,6 +225,28 @@ for tab, p in zip(tabs, progress, strict=True):
     with tab:
         st.markdown(f"**{p.domain_id} · {domain_names.get(p.domain_id, '')}**")
         _answer_domain(a, p.domain_id, [controls[c] for c in in_domain if c in controls], responses)
+
+st.subheader(t("workspace.evidence.title"), anchor=False)
+st.caption(t("workspace.evidence.caption"))
+ordered = [cid for cid in scored if cid in controls]
+# Labels without the evidence count: a selectbox forgets its choice when its labels change.
+evidence_labels = {cid: f"{cid} · {controls[cid].title(lang)}" for cid in ordered}
+chosen = st.selectbox(
+    t("workspace.evidence.control"),
+    ordered,
+    format_func=lambda cid: evidence_labels.get(cid, cid),
+    key=f"ws_evidence_control_{a.id}",
+)
+removed_notice()
+if chosen:
+    if editable:
+        upload_form(me, a.id, chosen)
+    linked = [i for i in evidence.list_evidence(db, me, a.id) if i.control_id == chosen]
+    if linked:
+        st.caption(t("workspace.evidence.count", id=chosen, count=len(linked)))
+    else:
+        st.info(t("workspace.evidence.none", id=chosen), icon=":material/folder_open:")
+    evidence_cards(me, linked, names, can_unlink=editable, key=f"ws-ev-{a.id}")
 
 if editable:
     with st.expander(t("workspace.import.title"), icon=":material/upload_file:"):

@@ -10,7 +10,9 @@ import pytest
 from auth.model import Principal
 from auth.secret import load_or_create_secret
 from controls.service import sync_library
+from core.settings import Settings
 from demo.service import load_demo
+from evidence.store import EvidenceStore
 from storage.migrate import open_database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,7 +35,7 @@ def prepare_data_dir(data_dir: Path) -> DemoData:
     load_or_create_secret(data_dir / "session.key")
     with open_database(data_dir / "kansa.duckdb") as db:
         sync_library(db, OPERATOR)
-        summary = load_demo(db, OPERATOR)
+        summary = load_demo(db, OPERATOR, EvidenceStore.from_settings(Settings(data_dir=data_dir)))
     return DemoData(data_dir, summary.password, {role: user for user, role in summary.users})
 
 

@@ -27,7 +27,7 @@ DASH = "—"
 # Pixel widths of the editor's first columns (the browser test clicks cells by position).
 ID_WIDTH, KEY_WIDTH, TITLE_WIDTH, LEVEL_WIDTH = 70, 45, 220, 135
 ANSWER_FIELDS = ("documented", "implemented", "na_reason", "note")
-EDITOR_COLUMNS = ("control_id", "key", "title", *ANSWER_FIELDS, "review", "comment")
+EDITOR_COLUMNS = ("control_id", "key", "title", *ANSWER_FIELDS, "evidence", "review", "comment")
 
 
 # --- which assessment ----------------------------------------------------------------------
@@ -261,9 +261,14 @@ def review_text(r: Response | None) -> str:
 
 
 def answer_rows(
-    controls: Sequence[ControlRow], responses: Mapping[str, Response], lang: str
+    controls: Sequence[ControlRow],
+    responses: Mapping[str, Response],
+    lang: str,
+    evidence: Mapping[str, int] | None = None,
 ) -> list[dict[str, Any]]:
-    """One plain row per control: what the editor shows (kept as the version first shown)."""
+    """One plain row per control: what the editor shows (kept as the version first shown).
+
+    ``evidence``: how many pieces of evidence back each control."""
     rows = []
     for c in controls:
         r = responses.get(c.control_id)
@@ -276,6 +281,7 @@ def answer_rows(
                 "implemented": r.implemented if r else None,
                 "na_reason": (r.na_reason or "") if r else "",
                 "note": (r.note or "") if r else "",
+                "evidence": (evidence or {}).get(c.control_id, 0),
                 "review": review_text(r),
                 "comment": (r.review_comment or "") if r else "",
             }
@@ -286,7 +292,7 @@ def answer_rows(
 def answer_frame(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     """The rows with fixed column types, so the editor keeps its edits across reruns."""
     frame = pd.DataFrame(list(rows), columns=list(EDITOR_COLUMNS))
-    for name in ("documented", "implemented"):
+    for name in ("documented", "implemented", "evidence"):
         frame[name] = pd.array(frame[name].tolist(), dtype="Int64")
     for name in ("control_id", "key", "title", "na_reason", "note", "review", "comment"):
         frame[name] = frame[name].fillna("").astype(str)
@@ -316,6 +322,13 @@ def answer_columns(editable: bool) -> dict[str, Any]:
         ),
         "note": st.column_config.TextColumn(
             t("workspace.col.note"), width=180, max_chars=5000, disabled=not editable
+        ),
+        "evidence": st.column_config.NumberColumn(
+            t("workspace.col.evidence"),
+            width=80,
+            format="%d",
+            disabled=True,
+            help=t("workspace.help.evidence"),
         ),
         "review": st.column_config.TextColumn(t("workspace.col.review"), width=100, disabled=True),
         "comment": st.column_config.TextColumn(

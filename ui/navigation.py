@@ -68,6 +68,13 @@ PAGES: tuple[PageSpec, ...] = (
         "nav.group.inspection",
     ),
     PageSpec(
+        "pages/evidence.py",
+        "nav.evidence",
+        ":material/attach_file:",
+        Permission.ASSESSMENT_READ,
+        "nav.group.inspection",
+    ),
+    PageSpec(
         "pages/users.py", "nav.users", ":material/group:", Permission.USER_ADMIN, "nav.group.admin"
     ),
     PageSpec(

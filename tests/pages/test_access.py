@@ -23,6 +23,7 @@ EXPECTED: dict[str, set[str]] = {
     "pages/workspace.py": set(ROLES),
     "pages/review.py": {"admin", "auditor"},
     "pages/scores.py": set(ROLES),
+    "pages/evidence.py": set(ROLES),
 }
 
 

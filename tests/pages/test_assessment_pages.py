@@ -246,7 +246,8 @@ def test_import_errors_are_listed_by_row(make_app: Callable[..., AppTest], db: D
     at = _open(make_app, "pages/workspace.py", lang="ja", assessment=a)
     header = b"control_id,documented,implemented,na_reason,note\n"
     bad = header + b"POL-01,3,2,,\nNOPE-9,1,1,,\nPOL-02,9,1,,\n"
-    at.file_uploader[0].set_value(("answers.csv", bad, "text/csv")).run()
+    upload = next(u for u in at.file_uploader if u.label == s["workspace.import.file"])
+    upload.set_value(("answers.csv", bad, "text/csv")).run()
     at.button(key="import_submit").click().run()
     assert not at.exception, at.exception
     errors = _texts(at.error)
@@ -256,7 +257,8 @@ def test_import_errors_are_listed_by_row(make_app: Callable[..., AppTest], db: D
     assert service.list_responses(db, OPERATOR, a.id) == []
 
     good = header + b"POL-01,3,2,,\nPOL-02,4,4,,ok\n"
-    at.file_uploader[0].set_value(("answers.csv", good, "text/csv")).run()
+    upload = next(u for u in at.file_uploader if u.label == s["workspace.import.file"])
+    upload.set_value(("answers.csv", good, "text/csv")).run()
     at.button(key="import_submit").click().run()
     assert s["workspace.import.done"].format(count=2, file="answers.csv") in _texts(at.success)
     assert len(service.list_responses(db, OPERATOR, a.id)) == 2

@@ -85,6 +85,16 @@ EXPECTED: dict[str, frozenset[Role] | str] = {
     "evidence.service.add_evidence": ANSWERERS,
     "evidence.service.list_evidence": EVERYONE,
     "evidence.service.verify_store": ADMIN_AUDITOR,
+    "evidence.service.search_evidence": EVERYONE,
+    "evidence.service.evidence_counts": EVERYONE,
+    "evidence.service.unsupported_answers": EVERYONE,
+    "evidence.service.get_evidence": EVERYONE,
+    "evidence.service.read_evidence": EVERYONE,
+    "evidence.service.unlink_evidence": ANSWERERS,
+    "evidence.service.carry_forward": ANSWERERS,
+    # a file nothing links to any more is deleted for good only by an administrator
+    "evidence.service.list_unlinked": ADMIN,
+    "evidence.service.purge_unlinked": ADMIN,
 }
 
 
