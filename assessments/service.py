@@ -23,6 +23,7 @@ from auth import repository as auth_repository
 from auth.model import Permission, Principal, Role
 from auth.permissions import assert_independent, requires
 from core.errors import Conflict, Issue, NotFound, PermissionDenied, ValidationFailed
+from findings.repository import open_grades
 from org import repository as org_repository
 from org.model import OrgUnit, UnitKind
 from storage.db import Cursor, Database
@@ -425,7 +426,8 @@ def score(db: Database, actor: Principal, assessment_id: str) -> ScoreView:
     assessment of the same scope and catalogue."""
     with db.cursor() as cur:
         a = _load(cur, actor, assessment_id)
-        current = assessment_score(cur, a.id)
+        # Open findings (until verified or closed) set the ratings: a Major turns its domain red.
+        current = assessment_score(cur, a.id, open_grades(cur, a.id))
         previous_id = repository.previous_closed(cur, a)
         previous = assessment_score(cur, previous_id) if previous_id else None
     return ScoreView(current, previous_id, trend(current, previous))

@@ -13,6 +13,7 @@ from core.errors import Conflict
 from demo.assessments import load_history
 from demo.company import DEMO_USERS, DOMAIN, PEOPLE, UNITS
 from demo.evidence import load_evidence
+from demo.findings import load_findings
 from evidence.store import EvidenceStore
 from org import repository
 from storage.db import Database
@@ -30,10 +31,17 @@ class DemoSummary:
 
 
 @requires(Permission.DEMO_LOAD)
-def load_demo(db: Database, actor: Principal, store: EvidenceStore | None = None) -> DemoSummary:
+def load_demo(
+    db: Database,
+    actor: Principal,
+    store: EvidenceStore | None = None,
+    *,
+    with_findings: bool = True,
+) -> DemoSummary:
     """Load the demo company once; a second call is refused, leaving the data as it is.
 
-    With ``store``, the demo evidence files are stored there and linked too."""
+    With ``store``, the demo evidence files are stored there and linked too;
+    ``with_findings=False`` leaves out the demo findings (for tests that count their own)."""
     password = generate_password()
     hashed = hash_password(password)  # one hash for all demo accounts: the same password
     people = {p.email: p for p in PEOPLE}
@@ -84,6 +92,8 @@ def load_demo(db: Database, actor: Principal, store: EvidenceStore | None = None
                 after={"username": username, "role": role, "demo": True},
             )
         assessments = load_history(cur, actor)
+        if with_findings:
+            load_findings(cur, actor)
         if store is not None:
             latest: dict[str, list[str]] = {}
             for a in assessment_repository.list_assessments(cur):  # newest first

@@ -126,11 +126,13 @@ def delete_link(cur: Cursor, link_id: str) -> None:
 
 
 def unlinked_files(cur: Cursor) -> list[UnlinkedFile]:
-    """Stored files that no link refers to, with the name they were last added under."""
+    """Stored files that no control and no finding refers to, with the name they were last
+    added under."""
     rows = cur.execute(
         """WITH unlinked AS (
                SELECT f.* FROM evidence_files f
                WHERE NOT EXISTS (SELECT 1 FROM evidence_links l WHERE l.sha256 = f.sha256)
+                 AND NOT EXISTS (SELECT 1 FROM finding_evidence e WHERE e.sha256 = f.sha256)
            ),
            names AS (
                SELECT json_extract_string(after, '$.sha256') AS sha256,
@@ -146,10 +148,11 @@ def unlinked_files(cur: Cursor) -> list[UnlinkedFile]:
 
 
 def delete_file_row(cur: Cursor, sha256: str) -> bool:
-    """Forget a file that no link refers to; False when it is linked (or unknown)."""
+    """Forget a file nothing refers to; False when a control or finding uses it (or unknown)."""
     row = cur.execute(
         """DELETE FROM evidence_files f WHERE f.sha256 = ?
              AND NOT EXISTS (SELECT 1 FROM evidence_links l WHERE l.sha256 = f.sha256)
+             AND NOT EXISTS (SELECT 1 FROM finding_evidence e WHERE e.sha256 = f.sha256)
            RETURNING sha256""",
         [sha256],
     ).fetchone()

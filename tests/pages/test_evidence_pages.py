@@ -130,7 +130,9 @@ def test_preview_download_and_remove(
         stream=io.BytesIO(_pdf("Internal rules")),
     )
     at = _open(make_app, "pages/workspace.py", role="auditee", a=a)
-    assert any(b.label == en["evidence.download"] for b in at.get("download_button"))
+    assert any(
+        getattr(b, "label", None) == en["evidence.download"] for b in at.get("download_button")
+    )
     at.toggle(key=f"ws-ev-{a.id}-pv-{item.link_id}").set_value(True).run()
     assert not at.exception, at.exception
     images = at.get("image")

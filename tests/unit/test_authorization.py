@@ -28,6 +28,7 @@ EVERYONE = frozenset(Role)
 ADMIN = frozenset({Role.ADMIN})
 ADMIN_AUDITOR = frozenset({Role.ADMIN, Role.AUDITOR})
 ANSWERERS = frozenset({Role.ADMIN, Role.AUDITOR, Role.AUDITEE})
+RESPONDERS = frozenset({Role.ADMIN, Role.AUDITOR, Role.SUPERVISOR, Role.AUDITEE})
 
 EXPECTED: dict[str, frozenset[Role] | str] = {
     # catalogues: everyone reads; only an admin imports
@@ -95,6 +96,21 @@ EXPECTED: dict[str, frozenset[Role] | str] = {
     # a file nothing links to any more is deleted for good only by an administrator
     "evidence.service.list_unlinked": ADMIN,
     "evidence.service.purge_unlinked": ADMIN,
+    # findings: auditors raise, verify, close, reopen; owners respond; everyone reads
+    # (auditees their own department's and their own; checked in the service)
+    "findings.service.raise_finding": ADMIN_AUDITOR,
+    "findings.service.respond": RESPONDERS,
+    "findings.service.verify": ADMIN_AUDITOR,
+    "findings.service.close": ADMIN_AUDITOR,
+    "findings.service.reopen": ADMIN_AUDITOR,
+    "findings.service.link_evidence": ADMIN_AUDITOR,
+    "findings.service.get_finding": EVERYONE,
+    "findings.service.list_findings": EVERYONE,
+    "findings.service.history": EVERYONE,
+    "findings.service.list_evidence": EVERYONE,
+    "findings.service.my_actions": RESPONDERS,
+    "findings.service.open_grades": EVERYONE,
+    "findings.service.follow_up": EVERYONE,
 }
 
 

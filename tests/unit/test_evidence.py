@@ -6,7 +6,7 @@ import io
 import json
 import shutil
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import BinaryIO
 
@@ -26,6 +26,7 @@ from evidence import service
 from evidence.model import EvidenceFilter, EvidenceItem, StoredFile
 from evidence.preview import preview_png
 from evidence.store import EvidenceStore
+from findings import service as findings
 from storage.db import Database
 from storage.migrate import open_database
 from tests.conftest import OPERATOR
@@ -453,3 +454,24 @@ def test_preview_renders_the_first_page_of_a_real_pdf() -> None:
     assert preview_png(PNG, "image/png") == PNG
     assert preview_png(b"%PDF-1.4 broken", "application/pdf") is None
     assert preview_png(CSV, "text/csv") is None
+
+
+def test_a_file_a_finding_cites_is_not_purged(
+    db: Database, store: EvidenceStore, campaign: str
+) -> None:
+    item = add_item(db, store, campaign, PDF, "rules.pdf", "POL-01")
+    findings.raise_finding(
+        db,
+        OPERATOR,
+        assessment_id=campaign,
+        control_id="POL-01",
+        grade="minor",
+        statement="規程の改訂履歴が記録されていない",
+        owner="s.okamoto",
+        due_date=date.today() + timedelta(days=60),
+        evidence=[item.sha256],
+    )
+    service.unlink_evidence(db, AUDITEE, item.link_id)
+    assert service.list_unlinked(db, OPERATOR) == []
+    assert service.purge_unlinked(db, OPERATOR, store) == []
+    assert store.path_of(item.sha256).exists()

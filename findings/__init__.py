@@ -1,0 +1,1 @@
+"""Findings and corrective actions, tracked from raising to verified closure."""
