@@ -25,6 +25,7 @@ from ui.assessments import (
 from ui.catalogue import control_detail
 from ui.db import get_db
 from ui.feedback import show_error
+from ui.findings import assessment_findings
 from ui.i18n import current_lang, t
 from ui.session import require
 from ui.text import md_escape
@@ -82,10 +83,30 @@ with st.container(border=True):
 if a.status == Status.CLOSED:
     st.info(t("workspace.read_only.closed"), icon=":material/lock:")
 
-# --- answers -------------------------------------------------------------------------------
-responses = assessments.list_responses(db, me, a.id)
+# --- findings ------------------------------------------------------------------------------
 controls = {c.control_id: c for c in catalogues.search_controls(db, me, a.catalogue_id)}
 titles = {cid: c.title(lang) for cid, c in controls.items()}
+active = {
+    u.username: f"{u.display_name or u.username} ({u.username})"
+    for u in users.list_users(db, me)
+    if u.active
+}
+assessment_findings(
+    me,
+    a.id,
+    names,
+    units,
+    raise_with=(
+        a.scope_unit,
+        {cid: f"{cid} · {title}" for cid, title in titles.items()},
+        active,
+    )
+    if a.status != Status.CLOSED and has_permission(me.role, Permission.FINDING_MANAGE)
+    else None,
+)
+
+# --- answers -------------------------------------------------------------------------------
+responses = assessments.list_responses(db, me, a.id)
 domain_names = {d.domain_id: d.name(lang) for d in catalogues.list_domains(db, me, a.catalogue_id)}
 pending = [r for r in responses if r.review_state == ReviewState.PENDING]
 

@@ -23,6 +23,7 @@ from ui.assessments import (
 )
 from ui.charts import RESULT_COLOURS, domain_radar, result_bars
 from ui.db import get_db
+from ui.findings import assessment_findings
 from ui.i18n import current_lang, t
 from ui.session import require
 from ui.text import md_escape
@@ -97,6 +98,8 @@ st.dataframe(coloured(frame, t("scores.col.rating"), ratings), hide_index=True, 
 st.caption(t("scores.rating_hint"))
 
 # --- controls ------------------------------------------------------------------------------
+assessment_findings(me, a.id, {}, units)
+
 st.subheader(t("scores.results"))
 counts = result_counts(score)
 result_labels = {k: t(f"result.{k}") for k in RESULT_COLOURS}

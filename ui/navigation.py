@@ -75,6 +75,20 @@ PAGES: tuple[PageSpec, ...] = (
         "nav.group.inspection",
     ),
     PageSpec(
+        "pages/findings.py",
+        "nav.findings",
+        ":material/flag:",
+        Permission.FINDING_READ,
+        "nav.group.inspection",
+    ),
+    PageSpec(
+        "pages/my_actions.py",
+        "nav.my_actions",
+        ":material/assignment_turned_in:",
+        Permission.FINDING_RESPOND,
+        "nav.group.inspection",
+    ),
+    PageSpec(
         "pages/users.py", "nav.users", ":material/group:", Permission.USER_ADMIN, "nav.group.admin"
     ),
     PageSpec(

@@ -24,6 +24,8 @@ EXPECTED: dict[str, set[str]] = {
     "pages/review.py": {"admin", "auditor"},
     "pages/scores.py": set(ROLES),
     "pages/evidence.py": set(ROLES),
+    "pages/findings.py": set(ROLES),
+    "pages/my_actions.py": {"admin", "auditor", "supervisor", "auditee"},
 }
 
 
