@@ -12,7 +12,7 @@ import streamlit as st
 
 from auth.model import Permission, Principal, Role
 from auth.permissions import has_permission
-from core.errors import KansaError
+from core.errors import Conflict, KansaError
 from evidence import service as evidence
 from findings import service as findings
 from findings.model import (
@@ -195,10 +195,20 @@ def finding_detail(
     _actions(me, f)
 
 
-def _run(action: Any, message: str, **kwargs: Any) -> None:
+def _shown_key(f: Finding) -> str:
+    return f"finding_shown_version_{f.id}"
+
+
+def _run(action: Any, message: str, f: Finding, **kwargs: Any) -> None:
+    """Act on the finding as it was first shown here: if someone changed it meanwhile the
+    service refuses (Conflict), the message says so, and what was typed stays in the form."""
+    version = st.session_state.pop(_shown_key(f), f.version)
     try:
-        action(get_db(), **kwargs)
+        action(get_db(), finding_id=f.id, version=version, **kwargs)
+    except Conflict as exc:
+        st.error(t("finding.conflict", detail=md_escape(str(exc))), icon=":material/sync_problem:")
     except KansaError as exc:
+        st.session_state[_shown_key(f)] = version
         show_error(exc)
     else:
         flash(message)
@@ -206,24 +216,39 @@ def _run(action: Any, message: str, **kwargs: Any) -> None:
 
 
 def _actions(me: Principal, f: Finding) -> None:
+    st.session_state.setdefault(_shown_key(f), f.version)
     is_owner = me.username == f.owner or me.role == Role.ADMIN
     allowed = allowed_next(f.grade, f.status)
     if is_owner and has_permission(me.role, Permission.FINDING_RESPOND) and f.status in RESPONDABLE:
-        with st.form(f"respond-{f.id}-{f.version}"):
+        with st.form(f"respond-form-{f.id}"):
             st.markdown(f"**{t('finding.respond.title')}**")
-            cause = st.text_area(t("finding.root_cause"), value=f.root_cause or "", max_chars=5000)
-            fix = st.text_area(t("finding.correction"), value=f.correction or "", max_chars=5000)
-            action = st.text_area(
-                t("finding.corrective_action"), value=f.corrective_action or "", max_chars=5000
+            cause = st.text_area(
+                t("finding.root_cause"),
+                value=f.root_cause or "",
+                max_chars=5000,
+                key=f"cause-{f.id}",
             )
-            done = st.checkbox(t("finding.respond.done"))
-            if st.form_submit_button(t("finding.respond.submit"), type="primary"):
+            fix = st.text_area(
+                t("finding.correction"),
+                value=f.correction or "",
+                max_chars=5000,
+                key=f"fix-{f.id}",
+            )
+            action = st.text_area(
+                t("finding.corrective_action"),
+                value=f.corrective_action or "",
+                max_chars=5000,
+                key=f"action-{f.id}",
+            )
+            done = st.checkbox(t("finding.respond.done"), key=f"done-{f.id}")
+            if st.form_submit_button(
+                t("finding.respond.submit"), type="primary", key=f"respond-{f.id}"
+            ):
                 _run(
                     findings.respond,
                     t("finding.respond.saved", ref=f.ref),
+                    f,
                     actor=me,
-                    finding_id=f.id,
-                    version=f.version,
                     root_cause=cause,
                     correction=fix,
                     corrective_action=action,
@@ -234,7 +259,7 @@ def _actions(me: Principal, f: Finding) -> None:
     if Status.VERIFIED in allowed:
         _verify_form(me, f)
     if Status.CLOSED in allowed:
-        with st.form(f"close-{f.id}-{f.version}"):
+        with st.form(f"close-{f.id}"):
             st.markdown(f"**{t('finding.close.title')}**")
             if f.grade not in NONCONFORMITIES and f.status != Status.VERIFIED:
                 st.caption(t("finding.close.no_action"))
@@ -243,22 +268,20 @@ def _actions(me: Principal, f: Finding) -> None:
                 _run(
                     findings.close,
                     t("finding.close.done", ref=f.ref),
+                    f,
                     actor=me,
-                    finding_id=f.id,
-                    version=f.version,
                     note=note or None,
                 )
     if Status.OPEN in allowed:
-        with st.form(f"reopen-{f.id}-{f.version}"):
+        with st.form(f"reopen-{f.id}"):
             st.markdown(f"**{t('finding.reopen.title')}**")
             reason = st.text_input(t("finding.reopen.reason"), max_chars=2000)
             if st.form_submit_button(t("finding.reopen.submit"), icon=":material/undo:"):
                 _run(
                     findings.reopen,
                     t("finding.reopen.done", ref=f.ref),
+                    f,
                     actor=me,
-                    finding_id=f.id,
-                    version=f.version,
                     reason=reason,
                 )
 
@@ -266,7 +289,7 @@ def _actions(me: Principal, f: Finding) -> None:
 def _verify_form(me: Principal, f: Finding) -> None:
     items = evidence.list_evidence(get_db(), me, f.assessment_id)
     labels = {i.sha256: f"{i.control_id} · {i.filename}" for i in items}
-    with st.form(f"verify-{f.id}-{f.version}"):
+    with st.form(f"verify-{f.id}"):
         st.markdown(f"**{t('finding.verify.title')}**")
         note = st.text_area(t("finding.verify.note"), max_chars=5000)
         chosen = st.multiselect(
@@ -279,9 +302,8 @@ def _verify_form(me: Principal, f: Finding) -> None:
             _run(
                 findings.verify,
                 t("finding.verify.done", ref=f.ref),
+                f,
                 actor=me,
-                finding_id=f.id,
-                version=f.version,
                 note=note,
                 evidence=chosen,
             )
