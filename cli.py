@@ -12,6 +12,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,9 @@ from demo import service as demo
 from demo.service import DemoSummary
 from evidence import service as evidence
 from evidence.store import EvidenceStore
+from findings import service as findings
+from findings.model import Finding, FindingFilter, Grade, age_days, is_overdue
+from reports.findings_export import findings_csv, findings_xlsx
 from storage.db import Database
 from storage.migrate import open_database
 
@@ -340,6 +344,81 @@ def cmd_evidence_verify(args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_finding_add(args: argparse.Namespace) -> int:
+    with _open(args) as db:
+        created = findings.raise_finding(
+            db,
+            _actor(),
+            assessment_id=args.assessment_id,
+            control_id=args.control_id,
+            grade=args.grade,
+            statement=args.statement,
+            owner=args.owner,
+            due_date=args.due,
+        )
+    print(created.id)
+    return 0
+
+
+def _finding_json(f: Finding, today: date) -> dict[str, object]:
+    return {
+        "id": f.id,
+        "ref": f.ref,
+        "assessment_id": f.assessment_id,
+        "assessment_title": f.assessment_title,
+        "control_id": f.control_id,
+        "grade": f.grade.value,
+        "status": f.status.value,
+        "statement": f.statement,
+        "criterion": f.criterion_en,
+        "org_unit_code": f.org_unit_code,
+        "owner": f.owner,
+        "due_date": f.due_date.isoformat(),
+        "overdue": is_overdue(f, today),
+        "age_days": age_days(f, today),
+        "raised_by": f.raised_by,
+        "raised_at": f.raised_at,
+        "closed_at": f.closed_at,
+        "version": f.version,
+    }
+
+
+def cmd_finding_list(args: argparse.Namespace) -> int:
+    today = date.today()
+    with _open(args) as db:
+        items = findings.list_findings(db, _actor(), FindingFilter(open_only=args.open), today)
+    if args.json:
+        print(json.dumps([_finding_json(f, today) for f in items], ensure_ascii=False, indent=2))
+        return 0
+    if not items:
+        print("no findings")
+        return 0
+    print(f"{'REF':12} {'GRADE':11} {'STATUS':14} {'CONTROL':8} {'OWNER':16} DUE")
+    for f in items:
+        mark = "  OVERDUE" if is_overdue(f, today) else ""
+        print(
+            f"{f.ref:12} {f.grade.value:11} {f.status.value:14} {f.control_id:8} "
+            f"{f.owner:16} {f.due_date.isoformat()}{mark}"
+        )
+    return 0
+
+
+def cmd_export_findings(args: argparse.Namespace) -> int:
+    today = date.today()
+    with _open(args) as db:
+        items = findings.list_findings(db, _actor(), FindingFilter(), today)
+    build = findings_csv if args.format == "csv" else findings_xlsx
+    data = build(items, today, lang=args.lang)
+    out = Path(args.out)
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        print(f"kansa: cannot write {out}: {exc.strerror}", file=sys.stderr)
+        return 1
+    print(f"wrote {len(items)} findings to {out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kansa", description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -362,6 +441,7 @@ def build_parser() -> argparse.ArgumentParser:
     _assessment_commands(sub)
     _audit_commands(sub)
     _evidence_commands(sub)
+    _finding_commands(sub)
     return parser
 
 
@@ -446,6 +526,37 @@ def _evidence_commands(sub: Sub) -> None:
     p.set_defaults(func=cmd_evidence_list)
     p = ev_sub.add_parser("verify", help="re-hash every file; exit 1 listing problems")
     p.set_defaults(func=cmd_evidence_verify)
+
+
+def _finding_commands(sub: Sub) -> None:
+    fnd = sub.add_parser("finding", help="audit findings and corrective actions")
+    fnd_sub = fnd.add_subparsers(dest="finding_command", required=True, metavar="ACTION")
+    p = fnd_sub.add_parser(
+        "add",
+        help="raise a finding on a control; prints its id (`finding list` shows its number "
+        "F-YYYY-NNNN)",
+        description="Raise a finding on a control of an assessment. Prints the new finding's "
+        "id alone; its human number (ref, e.g. F-2026-0001) is shown by `kansa finding list`.",
+    )
+    p.add_argument("assessment_id", metavar="ASSESSMENT_ID")
+    p.add_argument("control_id", metavar="CONTROL_ID")
+    p.add_argument("--grade", required=True, choices=[g.value for g in Grade])
+    p.add_argument("--statement", required=True, metavar="T", help="what the auditor found")
+    p.add_argument("--owner", required=True, metavar="USER", help="user who owns the action")
+    p.add_argument("--due", required=True, metavar="YYYY-MM-DD", help="due date (not past)")
+    p.set_defaults(func=cmd_finding_add)
+    p = fnd_sub.add_parser("list", help="the findings register, newest first")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--open", action="store_true", help="only findings not yet verified or closed")
+    p.set_defaults(func=cmd_finding_list)
+
+    p = sub.add_parser("export-findings", help="write the whole findings register to a file")
+    p.add_argument("--format", required=True, choices=["csv", "xlsx"])
+    p.add_argument("--out", required=True, metavar="F")
+    p.add_argument(
+        "--lang", default="en", choices=["en", "ja"], help="language of the headings and labels"
+    )
+    p.set_defaults(func=cmd_export_findings)
 
 
 def _audit_commands(sub: Sub) -> None:

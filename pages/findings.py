@@ -12,6 +12,7 @@ from core.errors import KansaError
 from findings import service as findings
 from findings.model import FindingFilter, Grade, Status
 from org import service as org
+from reports.findings_export import findings_csv, findings_xlsx
 from ui.assessments import show_flash
 from ui.db import get_db
 from ui.feedback import show_error
@@ -104,6 +105,25 @@ else:
         styled_register(frame, overdue, [f.grade.value for f in found]),
         hide_index=True,
         width="stretch",
+    )
+    e1, e2, _ = st.columns([2, 2, 5])
+    stamp = today.strftime("%Y%m%d")
+    # Built only when clicked; every cell goes through the spreadsheet formula guard.
+    e1.download_button(
+        t("findings.export.xlsx"),
+        data=lambda: findings_xlsx(found, today, lang),
+        file_name=f"findings-{stamp}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/table_view:",
+        on_click="ignore",
+    )
+    e2.download_button(
+        t("findings.export.csv"),
+        data=lambda: findings_csv(found, today, lang),
+        file_name=f"findings-{stamp}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        on_click="ignore",
     )
 
 refs = {f.ref: f"{f.ref} · {f.control_id} · {f.statement[:60]}" for f in found}

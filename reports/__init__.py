@@ -1,1 +1,1 @@
-"""Turn plain data into bytes: CSV now; PDF, Excel and OSCAL later. Never queries the database."""
+"""Turn plain data into bytes (CSV, Excel, PDF); never queries the database."""

@@ -108,7 +108,9 @@ def test_auditor_raises_a_finding_while_reviewing(
     assert EN["finding.raise.done"].format(ref=raised.ref) in _texts(at.success)
     # the register of this assessment now lists it, and ORG is red on the scores
     assert raised.ref in set(at.dataframe[0].value[EN["finding.col.ref"]])
-    assert assessments.score(db, OPERATOR, a.id).score.domains["ORG"].rating.value == "red"
+    rating = assessments.score(db, OPERATOR, a.id).score.domains["ORG"].rating
+    assert rating is not None
+    assert rating.value == "red"
 
 
 def test_owner_responds_then_auditor_verifies_and_closes(
