@@ -144,19 +144,14 @@ def get_finding(cur: Cursor, id_or_ref: str) -> Finding | None:
     return _finding(row) if row else None
 
 
-def list_findings(
-    cur: Cursor,
+def _where(
     flt: FindingFilter,
     today: date,
-    *,
-    visible_unit: str | None = None,
-    visible_owner: str | None = None,
-) -> list[Finding]:
-    """Findings matching ``flt``, newest first.
-
-    ``visible_unit``/``visible_owner`` restrict the rows to one department's findings and
-    those owned by one person (what an auditee may see)."""
-    sql = _FINDING + " WHERE true"
+    visible_unit: str | None,
+    visible_owner: str | None,
+) -> tuple[str, list[Any]]:
+    """The WHERE clause (and its parameters) of a register query."""
+    sql = " WHERE true"
     params: list[Any] = []
     if flt.grades:
         sql += " AND list_contains(?, f.grade)"
@@ -191,11 +186,47 @@ def list_findings(
     if visible_unit is not None or visible_owner is not None:
         sql += " AND (f.org_unit_code = ? OR f.owner = ?)"
         params += [visible_unit or "", visible_owner or ""]
-    sql += " ORDER BY f.raised_at DESC, f.ref DESC"
+    return sql, params
+
+
+def list_findings(
+    cur: Cursor,
+    flt: FindingFilter,
+    today: date,
+    *,
+    visible_unit: str | None = None,
+    visible_owner: str | None = None,
+) -> list[Finding]:
+    """Findings matching ``flt``, newest first.
+
+    ``visible_unit``/``visible_owner`` restrict the rows to one department's findings and
+    those owned by one person (what an auditee may see)."""
+    where, params = _where(flt, today, visible_unit, visible_owner)
+    sql = _FINDING + where + " ORDER BY f.raised_at DESC, f.ref DESC"
     if flt.limit is not None:
         sql += " LIMIT ?"
         params.append(max(0, flt.limit))
     return [_finding(r) for r in cur.execute(sql, params).fetchall()]
+
+
+_COUNT = """
+    SELECT count(*), count(*) FILTER (WHERE f.due_date < ? AND NOT list_contains(?, f.status))
+    FROM findings f
+"""
+
+
+def count_findings(
+    cur: Cursor,
+    flt: FindingFilter,
+    today: date,
+    *,
+    visible_unit: str | None = None,
+    visible_owner: str | None = None,
+) -> tuple[int, int]:
+    """How many findings match ``flt``, and how many of those are overdue."""
+    where, params = _where(flt, today, visible_unit, visible_owner)
+    row = cur.execute(_COUNT + where, [today, _SETTLED, *params]).fetchone()
+    return (int(row[0]), int(row[1])) if row else (0, 0)
 
 
 def record_response(

@@ -532,6 +532,15 @@ def list_findings(
 
 
 @requires(Permission.FINDING_READ)
+def count_findings(
+    db: Database, actor: Principal, flt: FindingFilter, today: date | None = None
+) -> tuple[int, int]:
+    """How many findings the actor may see match ``flt``, and how many of them are overdue."""
+    with db.cursor() as cur:
+        return repository.count_findings(cur, flt, today or date.today(), **_visibility(actor))
+
+
+@requires(Permission.FINDING_READ)
 def history(db: Database, actor: Principal, finding_id: str) -> list[HistoryEntry]:
     with db.cursor() as cur:
         f = _load(cur, actor, finding_id)

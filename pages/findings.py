@@ -1,5 +1,6 @@
 """Findings register: every finding the user may see, filtered; open one to act on it."""
 
+from dataclasses import replace
 from datetime import date
 
 import streamlit as st
@@ -14,7 +15,7 @@ from findings.model import FindingFilter, Grade, Status
 from org import service as org
 from reports.findings_export import findings_csv, findings_xlsx
 from ui.assessments import show_flash
-from ui.db import get_db
+from ui.db import get_db, shared_db
 from ui.feedback import show_error
 from ui.findings import (
     finding_detail,
@@ -79,6 +80,8 @@ min_age = c5.number_input(
 overdue_only = c6.checkbox(t("findings.filter.overdue"), key="f_overdue")
 open_only = c7.checkbox(t("findings.filter.open"), key="f_open")
 
+REGISTER_ROWS = 500  # newest first; the exports hold every matching finding
+
 flt = FindingFilter(
     grades=tuple(Grade(g) for g in picked_grades),
     statuses=tuple(Status(s) for s in picked_statuses),
@@ -89,14 +92,16 @@ flt = FindingFilter(
     min_age_days=int(min_age) if min_age is not None else None,
 )
 try:
-    found = findings.list_findings(db, me, flt, today)
+    total, overdue_count = findings.count_findings(db, me, flt, today)
+    found = findings.list_findings(db, me, replace(flt, limit=REGISTER_ROWS), today)
 except KansaError as exc:
     show_error(exc)
     st.stop()
     raise  # unreachable
 
-overdue_count = sum(1 for f in found if f.is_open and f.due_date < today)
-st.caption(t("findings.count", count=len(found), overdue=overdue_count))
+st.caption(t("findings.count", count=total, overdue=overdue_count))
+if total > len(found):
+    st.caption(t("findings.first_rows", shown=len(found), total=total))
 if not found:
     st.info(t("findings.empty"), icon=":material/inbox:")
 else:
@@ -111,7 +116,9 @@ else:
     # Built only when clicked; every cell goes through the spreadsheet formula guard.
     e1.download_button(
         t("findings.export.xlsx"),
-        data=lambda: findings_xlsx(found, today, lang),
+        data=lambda: findings_xlsx(
+            findings.list_findings(shared_db(), me, flt, today), today, lang
+        ),
         file_name=f"findings-{stamp}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/table_view:",
@@ -119,7 +126,7 @@ else:
     )
     e2.download_button(
         t("findings.export.csv"),
-        data=lambda: findings_csv(found, today, lang),
+        data=lambda: findings_csv(findings.list_findings(shared_db(), me, flt, today), today, lang),
         file_name=f"findings-{stamp}.csv",
         mime="text/csv",
         icon=":material/download:",

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
+import numpy as np
 import pandas as pd  # type: ignore[import-untyped]  # no stubs installed
 import streamlit as st
 
@@ -70,19 +71,20 @@ def register_frame(
     items: Sequence[Finding], names: Mapping[str, str], units: Mapping[str, str], today: date
 ) -> tuple[pd.DataFrame, list[bool]]:
     """The register's rows in the user's language, and which of them are overdue."""
+    grades, statuses, late_word = grade_labels(), status_labels(), t("finding.overdue")
     overdue = [is_overdue(f, today) for f in items]
     frame = pd.DataFrame(
         {
             t("finding.col.ref"): [f.ref for f in items],
-            t("finding.col.grade"): [grade_label(f.grade) for f in items],
-            t("finding.col.status"): [status_label(f.status) for f in items],
+            t("finding.col.grade"): [grades[f.grade.value] for f in items],
+            t("finding.col.status"): [statuses[f.status.value] for f in items],
             t("finding.col.control"): [f.control_id for f in items],
             t("finding.col.department"): [
                 units.get(f.org_unit_code, f.org_unit_code) for f in items
             ],
             t("finding.col.owner"): [names.get(f.owner, f.owner) for f in items],
             t("finding.col.due"): [
-                f.due_date.isoformat() + (f" · {t('finding.overdue')}" if late else "")
+                f.due_date.isoformat() + (f" · {late_word}" if late else "")
                 for f, late in zip(items, overdue, strict=True)
             ],
             t("finding.col.age"): [age_days(f, today) for f in items],
@@ -94,24 +96,20 @@ def register_frame(
 
 
 def styled_register(frame: pd.DataFrame, overdue: Sequence[bool], grades: Sequence[str]) -> Any:
-    """Overdue rows tinted (their due cell also says so in words); the grade cell coloured."""
-    due_col = t("finding.col.due")
-    grade_col = t("finding.col.grade")
+    """Overdue rows tinted (their due cell also says so in words); the grade cell coloured.
 
-    def styles(data: pd.DataFrame) -> pd.DataFrame:
-        out = pd.DataFrame("", index=data.index, columns=data.columns)
-        for i, late in enumerate(overdue):
-            if late:
-                out.iloc[i, :] = f"background-color: {OVERDUE_COLOUR}; color: #000000"
-                out.iloc[i, data.columns.get_loc(due_col)] += "; font-weight: bold"
-            colour = GRADE_COLOURS.get(grades[i])
-            if colour:
-                out.iloc[i, data.columns.get_loc(grade_col)] = (
-                    f"background-color: {colour}; color: #000000"
-                )
-        return out
-
-    return frame.style.apply(styles, axis=None)
+    The style table is built whole (not cell by cell): the register shows hundreds of rows."""
+    columns = list(frame.columns)
+    late_style = f"background-color: {OVERDUE_COLOUR}; color: #000000"
+    table = np.full((len(frame), len(columns)), "", dtype=object)
+    late = np.asarray(overdue, dtype=bool)
+    table[late, :] = late_style
+    table[late, columns.index(t("finding.col.due"))] = late_style + "; font-weight: bold"
+    table[:, columns.index(t("finding.col.grade"))] = [
+        f"background-color: {GRADE_COLOURS.get(g, '#ffffff')}; color: #000000" for g in grades
+    ]
+    styles = pd.DataFrame(table, index=frame.index, columns=frame.columns)
+    return frame.style.apply(lambda _: styles, axis=None)
 
 
 def finding_summary(f: Finding, today: date) -> str:

@@ -106,6 +106,7 @@ EXPECTED: dict[str, frozenset[Role] | str] = {
     "findings.service.link_evidence": ADMIN_AUDITOR,
     "findings.service.get_finding": EVERYONE,
     "findings.service.list_findings": EVERYONE,
+    "findings.service.count_findings": EVERYONE,
     "findings.service.history": EVERYONE,
     "findings.service.list_evidence": EVERYONE,
     "findings.service.my_actions": RESPONDERS,
