@@ -44,12 +44,7 @@ test: lint typecheck $(VENV)/.installed-dev
 	$(BIN)/pytest -n 2
 
 bench: $(VENV)/.installed-dev
-	$(BIN)/python benchmarks/bench_catalogue.py
-	$(BIN)/python benchmarks/bench_auth.py
-	$(BIN)/python benchmarks/bench_audit_log.py
-	$(BIN)/python benchmarks/bench_scoring.py
-	$(BIN)/python benchmarks/bench_save_answer.py
-	$(BIN)/python benchmarks/bench_cold_start.py
+	for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
