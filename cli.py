@@ -30,6 +30,7 @@ from evidence import service as evidence
 from evidence.store import EvidenceStore
 from findings import service as findings
 from findings.model import Finding, FindingFilter, Grade, age_days, is_overdue
+from reporting import service as reporting
 from reports.findings_export import findings_csv, findings_xlsx
 from storage.db import Database
 from storage.migrate import open_database
@@ -419,6 +420,57 @@ def cmd_export_findings(args: argparse.Namespace) -> int:
     return 0
 
 
+def _write(out: Path, data: bytes) -> bool:
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        print(f"kansa: cannot write {out}: {exc.strerror}", file=sys.stderr)
+        return False
+    return True
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    if args.portfolio == bool(args.assessment_id):
+        print("kansa report: give an ASSESSMENT_ID or --portfolio (one of them)", file=sys.stderr)
+        return 2
+    with _open(args) as db:
+        if args.portfolio:
+            data = reporting.portfolio_report_pdf(db, _actor(), args.lang)
+        else:
+            data = reporting.audit_report_pdf(db, _actor(), args.assessment_id, args.lang)
+    out = Path(args.out)
+    if not _write(out, data):
+        return 1
+    print(f"wrote {out} ({len(data) // 1024} KB)")
+    return 0
+
+
+def cmd_announcement(args: argparse.Namespace) -> int:
+    with _open(args) as db:
+        data = reporting.announcement(db, _actor(), args.lang, args.format)
+    out = Path(args.out)
+    if not _write(out, data):
+        return 1
+    print(f"wrote {out}")
+    return 0
+
+
+def _report_commands(sub: Sub) -> None:
+    p = sub.add_parser("report", help="an assessment's audit report, or the portfolio, as PDF")
+    p.add_argument("assessment_id", metavar="ASSESSMENT_ID", nargs="?")
+    p.add_argument("--portfolio", action="store_true", help="every department's latest audit")
+    p.add_argument("--lang", required=True, choices=["ja", "en"])
+    p.add_argument("--out", required=True, metavar="F.pdf")
+    p.set_defaults(func=cmd_report)
+    p = sub.add_parser(
+        "announcement", help="the public announcement of security control measures (Art. 32)"
+    )
+    p.add_argument("--lang", required=True, choices=["ja", "en"])
+    p.add_argument("--format", required=True, choices=["pdf", "md"])
+    p.add_argument("--out", required=True, metavar="F")
+    p.set_defaults(func=cmd_announcement)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kansa", description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -438,6 +490,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _catalogue_commands(sub)
     _user_commands(sub)
+    _report_commands(sub)
     _assessment_commands(sub)
     _audit_commands(sub)
     _evidence_commands(sub)

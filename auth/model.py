@@ -33,6 +33,9 @@ class Permission(StrEnum):
     FINDING_READ = "finding.read"
     FINDING_MANAGE = "finding.manage"  # raise, verify, close, reopen (internal audit)
     FINDING_RESPOND = "finding.respond"  # the owner's root cause and actions
+    CONTRACTOR_READ = "contractor.read"  # register, reviews, countries, dashboard
+    CONTRACTOR_EDIT = "contractor.edit"  # contractor supervision: register, review, countries
+    REPORT_READ = "report.read"  # audit, portfolio and contractor reports; the Art. 32 text
 
 
 @dataclass(frozen=True, slots=True)

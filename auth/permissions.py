@@ -34,10 +34,21 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.FINDING_READ,
             P.FINDING_MANAGE,
             P.FINDING_RESPOND,
+            P.CONTRACTOR_READ,
+            P.REPORT_READ,
         }
     ),
     Role.SUPERVISOR: frozenset(
-        {P.CATALOGUE_READ, P.ORG_READ, P.ASSESSMENT_READ, P.FINDING_READ, P.FINDING_RESPOND}
+        {
+            P.CATALOGUE_READ,
+            P.ORG_READ,
+            P.ASSESSMENT_READ,
+            P.FINDING_READ,
+            P.FINDING_RESPOND,
+            P.CONTRACTOR_READ,
+            P.CONTRACTOR_EDIT,
+            P.REPORT_READ,
+        }
     ),
     # Auditees answer for their own department only: the assessment service checks the scope.
     # They respond to findings they own (the findings service checks the owner).
@@ -51,7 +62,16 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.FINDING_RESPOND,
         }
     ),
-    Role.EXECUTIVE: frozenset({P.CATALOGUE_READ, P.ORG_READ, P.ASSESSMENT_READ, P.FINDING_READ}),
+    Role.EXECUTIVE: frozenset(
+        {
+            P.CATALOGUE_READ,
+            P.ORG_READ,
+            P.ASSESSMENT_READ,
+            P.FINDING_READ,
+            P.CONTRACTOR_READ,
+            P.REPORT_READ,
+        }
+    ),
 }
 
 # qualified function name -> the permission it needs (None: callable without signing in)

@@ -89,6 +89,13 @@ PAGES: tuple[PageSpec, ...] = (
         "nav.group.inspection",
     ),
     PageSpec(
+        "pages/reports.py",
+        "nav.reports",
+        ":material/picture_as_pdf:",
+        Permission.REPORT_READ,
+        "nav.group.inspection",
+    ),
+    PageSpec(
         "pages/users.py", "nav.users", ":material/group:", Permission.USER_ADMIN, "nav.group.admin"
     ),
     PageSpec(

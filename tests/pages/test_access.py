@@ -26,6 +26,7 @@ EXPECTED: dict[str, set[str]] = {
     "pages/evidence.py": set(ROLES),
     "pages/findings.py": set(ROLES),
     "pages/my_actions.py": {"admin", "auditor", "supervisor", "auditee"},
+    "pages/reports.py": {"admin", "auditor", "supervisor", "executive"},
 }
 
 

@@ -28,6 +28,7 @@ EVERYONE = frozenset(Role)
 ADMIN = frozenset({Role.ADMIN})
 ADMIN_AUDITOR = frozenset({Role.ADMIN, Role.AUDITOR})
 ANSWERERS = frozenset({Role.ADMIN, Role.AUDITOR, Role.AUDITEE})
+REPORT_READERS = frozenset({Role.ADMIN, Role.AUDITOR, Role.SUPERVISOR, Role.EXECUTIVE})
 RESPONDERS = frozenset({Role.ADMIN, Role.AUDITOR, Role.SUPERVISOR, Role.AUDITEE})
 
 EXPECTED: dict[str, frozenset[Role] | str] = {
@@ -112,6 +113,13 @@ EXPECTED: dict[str, frozenset[Role] | str] = {
     "findings.service.my_actions": RESPONDERS,
     "findings.service.open_grades": EVERYONE,
     "findings.service.follow_up": EVERYONE,
+    # reports: internal audit, contractor supervision and the executives (not auditees)
+    "reporting.service.audit_report_data": REPORT_READERS,
+    "reporting.service.audit_report_pdf": REPORT_READERS,
+    "reporting.service.portfolio_report_data": REPORT_READERS,
+    "reporting.service.portfolio_report_pdf": REPORT_READERS,
+    "reporting.service.announcement_data": REPORT_READERS,
+    "reporting.service.announcement": REPORT_READERS,
 }
 
 
