@@ -21,6 +21,8 @@ from auth import audit_service as audit
 from auth import service as users
 from auth.model import Principal, Role
 from auth.secret import load_or_create_secret
+from contractors import review_service
+from contractors import service as contractors
 from controls import service as catalogues
 from core.errors import KansaError, ValidationFailed
 from core.settings import Settings, load_settings
@@ -455,6 +457,94 @@ def cmd_announcement(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_contractor_list(args: argparse.Namespace) -> int:
+    today = date.today()
+    with _open(args) as db:
+        items = contractors.list_contractors(db, _actor(), today=today)
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "id": c.id,
+                        "code": c.code,
+                        "name": c.name,
+                        "name_en": c.name_en,
+                        "tier": c.tier.value,
+                        "owner": c.owner,
+                        "next_review_due": c.next_review_due.isoformat(),
+                        "overdue": c.overdue,
+                        "last_review_on": c.last_review_on.isoformat()
+                        if c.last_review_on
+                        else None,
+                        "missing_clauses": [m.value for m in c.missing_clauses],
+                        "abroad": c.abroad,
+                        "special_care": c.special_care,
+                    }
+                    for c in items
+                ],
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
+        return 0
+    if not items:
+        print("no contractors")
+    for c in items:
+        late = "  OVERDUE" if c.overdue else ""
+        print(f"{c.code:9} {c.tier.value:6} {c.next_review_due.isoformat()}  {c.name}{late}")
+    return 0
+
+
+def cmd_contractor_questionnaire(args: argparse.Namespace) -> int:
+    with _open(args) as db:
+        data = review_service.generate_questionnaire(
+            db, _actor(), args.contractor_id, lang=args.lang
+        )
+    out = Path(args.out)
+    if not _write(out, data):
+        return 1
+    print(f"wrote {out}")
+    return 0
+
+
+def cmd_contractor_import(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        print(f"kansa: cannot read {path}: {exc.strerror}", file=sys.stderr)
+        return 1
+    with _open(args) as db:
+        done = review_service.import_questionnaire(
+            db, _actor(), args.contractor_id, path.name, data, replace=args.replace
+        )
+    print(done.assessment_id)
+    return 0
+
+
+def _contractor_commands(sub: Sub) -> None:
+    con = sub.add_parser("contractor", help="contractors entrusted with personal data")
+    con_sub = con.add_subparsers(dest="contractor_command", required=True, metavar="ACTION")
+    p = con_sub.add_parser("list", help="the contractor register with tier and next review due")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_contractor_list)
+    p = con_sub.add_parser("questionnaire", help="the review questionnaire as an Excel workbook")
+    p.add_argument("contractor_id", metavar="CONTRACTOR_ID")
+    p.add_argument("--out", required=True, metavar="F.xlsx")
+    p.add_argument("--lang", default="ja", choices=["ja", "en"])
+    p.set_defaults(func=cmd_contractor_questionnaire)
+    p = con_sub.add_parser(
+        "import-questionnaire", help="import a filled questionnaire; prints the review's id"
+    )
+    p.add_argument("contractor_id", metavar="CONTRACTOR_ID")
+    p.add_argument("file", metavar="F.xlsx")
+    p.add_argument(
+        "--replace", action="store_true", help="overwrite answers already in the open review"
+    )
+    p.set_defaults(func=cmd_contractor_import)
+
+
 def _report_commands(sub: Sub) -> None:
     p = sub.add_parser("report", help="an assessment's audit report, or the portfolio, as PDF")
     p.add_argument("assessment_id", metavar="ASSESSMENT_ID", nargs="?")
@@ -491,6 +581,7 @@ def build_parser() -> argparse.ArgumentParser:
     _catalogue_commands(sub)
     _user_commands(sub)
     _report_commands(sub)
+    _contractor_commands(sub)
     _assessment_commands(sub)
     _audit_commands(sub)
     _evidence_commands(sub)

@@ -12,6 +12,7 @@ from auth.permissions import public, requires
 from core.errors import Conflict
 from demo.assessments import load_history
 from demo.company import DEMO_USERS, DOMAIN, PEOPLE, UNITS
+from demo.contractors import load_contractors
 from demo.evidence import load_evidence
 from demo.findings import load_findings
 from evidence.store import EvidenceStore
@@ -37,11 +38,13 @@ def load_demo(
     store: EvidenceStore | None = None,
     *,
     with_findings: bool = True,
+    with_contractors: bool = True,
 ) -> DemoSummary:
     """Load the demo company once; a second call is refused, leaving the data as it is.
 
     With ``store``, the demo evidence files are stored there and linked too;
-    ``with_findings=False`` leaves out the demo findings (for tests that count their own)."""
+    ``with_findings=False`` / ``with_contractors=False`` leave out the demo findings or
+    contractors (for tests that count their own)."""
     password = generate_password()
     hashed = hash_password(password)  # one hash for all demo accounts: the same password
     people = {p.email: p for p in PEOPLE}
@@ -94,6 +97,8 @@ def load_demo(
         assessments = load_history(cur, actor)
         if with_findings:
             load_findings(cur, actor)
+        if with_contractors:
+            load_contractors(cur, actor)
         if store is not None:
             latest: dict[str, list[str]] = {}
             for a in assessment_repository.list_assessments(cur):  # newest first

@@ -28,6 +28,8 @@ EVERYONE = frozenset(Role)
 ADMIN = frozenset({Role.ADMIN})
 ADMIN_AUDITOR = frozenset({Role.ADMIN, Role.AUDITOR})
 ANSWERERS = frozenset({Role.ADMIN, Role.AUDITOR, Role.AUDITEE})
+ADMIN_SUPERVISOR = frozenset({Role.ADMIN, Role.SUPERVISOR})
+CONTRACTOR_READERS = frozenset({Role.ADMIN, Role.AUDITOR, Role.SUPERVISOR, Role.EXECUTIVE})
 REPORT_READERS = frozenset({Role.ADMIN, Role.AUDITOR, Role.SUPERVISOR, Role.EXECUTIVE})
 RESPONDERS = frozenset({Role.ADMIN, Role.AUDITOR, Role.SUPERVISOR, Role.AUDITEE})
 
@@ -113,6 +115,36 @@ EXPECTED: dict[str, frozenset[Role] | str] = {
     "findings.service.my_actions": RESPONDERS,
     "findings.service.open_grades": EVERYONE,
     "findings.service.follow_up": EVERYONE,
+    # contractor supervision: supervisors (and admin) edit; auditors and executives read
+    "contractors.service.register_contractor": ADMIN_SUPERVISOR,
+    "contractors.service.update_contractor": ADMIN_SUPERVISOR,
+    "contractors.service.list_contractors": CONTRACTOR_READERS,
+    "contractors.service.get_contractor": CONTRACTOR_READERS,
+    "contractors.service.recompute_tiers": ADMIN_SUPERVISOR,
+    "contractors.service.add_certification": ADMIN_SUPERVISOR,
+    "contractors.service.remove_certification": ADMIN_SUPERVISOR,
+    "contractors.service.link_subcontractor": ADMIN_SUPERVISOR,
+    "contractors.service.approve_subcontractor": ADMIN_SUPERVISOR,
+    "contractors.service.unlink_subcontractor": ADMIN_SUPERVISOR,
+    "contractors.service.supervisor_dashboard": CONTRACTOR_READERS,
+    "contractors.review_service.start_review": ADMIN_SUPERVISOR,
+    "contractors.review_service.list_reviews": CONTRACTOR_READERS,
+    "contractors.review_service.get_review": CONTRACTOR_READERS,
+    "contractors.review_service.list_review_answers": CONTRACTOR_READERS,
+    "contractors.review_service.save_review_answers": ADMIN_SUPERVISOR,
+    "contractors.review_service.complete_review": ADMIN_SUPERVISOR,
+    "contractors.review_service.generate_questionnaire": ADMIN_SUPERVISOR,
+    "contractors.review_service.import_questionnaire": ADMIN_SUPERVISOR,
+    "contractors.country_service.list_countries": CONTRACTOR_READERS,
+    "contractors.country_service.get_country": CONTRACTOR_READERS,
+    "contractors.country_service.save_country": ADMIN_SUPERVISOR,
+    "contractors.country_service.remove_country": ADMIN_SUPERVISOR,
+    "contractors.country_service.seed_countries": ADMIN_SUPERVISOR,
+    "contractors.country_service.list_data_locations": CONTRACTOR_READERS,
+    "contractors.country_service.add_data_location": ADMIN_SUPERVISOR,
+    "contractors.country_service.remove_data_location": ADMIN_SUPERVISOR,
+    "contractors.country_service.where_data_sits": CONTRACTOR_READERS,
+    "contractors.country_service.start_country_review": ADMIN_SUPERVISOR,
     # reports: internal audit, contractor supervision and the executives (not auditees)
     "reporting.service.audit_report_data": REPORT_READERS,
     "reporting.service.audit_report_pdf": REPORT_READERS,

@@ -132,7 +132,11 @@ def test_auditees_may_not_read_reports(db: Database) -> None:
 
 def test_portfolio_uses_each_departments_latest_closed_audit(db: Database) -> None:
     data = reporting.portfolio_report_data(db, OPERATOR, today=TODAY)
-    closed = assessments.list_assessments(db, OPERATOR, status="closed")
+    closed = [
+        a
+        for a in assessments.list_assessments(db, OPERATOR, status="closed")
+        if a.catalogue_urn == URN
+    ]
     scopes = {a.scope_unit for a in closed}
     assert len(data.scopes) == len(scopes) == 6
     latest_titles = {
@@ -161,7 +165,8 @@ def test_announcement_flags_measures_not_in_place(db: Database) -> None:
     # A measure is in place only if every department's latest closed answer is >= 3 (or N/A)
     latest: dict[str, Assessment] = {}
     for a in assessments.list_assessments(db, OPERATOR, status="closed"):
-        latest.setdefault(a.scope_unit, a)
+        if a.catalogue_urn == URN:
+            latest.setdefault(a.scope_unit, a)
     levels: dict[str, list[int | None]] = {}
     for a in latest.values():
         for r in assessments.list_responses(db, OPERATOR, a.id):
