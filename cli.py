@@ -83,6 +83,17 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     with _open(args) as db:
+        if args.scale:
+            if not demo.has_data(db):
+                _print_demo(
+                    demo.load_demo(db, _actor(), EvidenceStore.from_settings(_settings(args)))
+                )
+            counts = demo.load_scale(db, _actor(), args.scale)
+            print(
+                f"added {counts['units']} branches, {counts['assessments']} closed "
+                f"self-inspections, {counts['responses']} answers, {counts['findings']} findings"
+            )
+            return 0
         if args.if_empty and demo.has_data(db):
             print("The database already holds data; demo data not loaded.")
             return 0
@@ -103,9 +114,17 @@ def cmd_catalogue_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_catalogue_import(args: argparse.Namespace) -> int:
+    from controls import import_service  # noqa: PLC0415 -- the importers load only when used
+
+    path = Path(args.file)
+    read = import_service.read_catalogue(path, args.format)  # validate before opening the db
     with _open(args) as db:
-        result = catalogues.import_file(db, _actor(), Path(args.file))
+        result = catalogues.import_catalogue(db, _actor(), read.loaded)
     print(f"{result.status.value}: {result.urn} {result.version} ({result.control_count} controls)")
+    if read.report is not None:
+        print(f"mapping from {read.report.source_format}:")
+        for line in read.report.lines():
+            print(f"  {line}")
     return 0
 
 
@@ -576,6 +595,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help="load the demo company (departments and people)")
     p.add_argument("--if-empty", action="store_true", help="skip quietly if data exists")
+    p.add_argument(
+        "--scale",
+        type=int,
+        metavar="N",
+        help="also add a large fictional company with about N answers (for trying at scale)",
+    )
     p.set_defaults(func=cmd_demo)
 
     _catalogue_commands(sub)
@@ -586,6 +611,7 @@ def build_parser() -> argparse.ArgumentParser:
     _audit_commands(sub)
     _evidence_commands(sub)
     _finding_commands(sub)
+    _operations_commands(sub)
     return parser
 
 
@@ -599,8 +625,17 @@ def _catalogue_commands(sub: Sub) -> None:
     p = cat_sub.add_parser("validate", help="check catalogue files; one line per problem")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.set_defaults(func=cmd_catalogue_validate)
-    p = cat_sub.add_parser("import", help="validate and store a catalogue file")
+    p = cat_sub.add_parser(
+        "import",
+        help="validate and store a catalogue: Kansa YAML, CISO Assistant library or OSCAL catalog",
+    )
     p.add_argument("file", metavar="FILE")
+    p.add_argument(
+        "--format",
+        choices=["kansa", "ciso", "oscal"],
+        default=None,
+        help="the file's format (default: told from its content)",
+    )
     p.set_defaults(func=cmd_catalogue_import)
     p = cat_sub.add_parser("list", help="list stored catalogues")
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -708,6 +743,146 @@ def _audit_commands(sub: Sub) -> None:
     aud_sub = aud.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
     p = aud_sub.add_parser("verify", help="recompute the hash chain; exit 1 at the first break")
     p.set_defaults(func=cmd_audit_verify)
+
+
+# --- exports and operations ---------------------------------------------------------------
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from reporting import export_service  # noqa: PLC0415 -- openpyxl only when exporting
+
+    with _open(args) as db:
+        data = export_service.export_assessment(db, _actor(), args.id, args.format, lang=args.lang)
+    out = Path(args.out)
+    if not _write(out, data):
+        return 1
+    print(f"wrote {out} ({len(data):,} bytes, {args.format})")
+    return 0
+
+
+def _open_existing(args: argparse.Namespace, what: str) -> Database | None:
+    """The database without migrating it; None (after saying why) when it cannot be opened."""
+    from core.errors import StorageError  # noqa: PLC0415
+
+    path = _settings(args).db_path
+    if not path.exists():
+        print(f"kansa: no database at {path} (run `kansa init` first)", file=sys.stderr)
+        return None
+    try:
+        return Database(path)
+    except StorageError as exc:
+        if "in use" in str(exc):
+            print(
+                f"kansa: the Kansa server holds {path} (DuckDB lets one process open it), so "
+                f"{what} cannot run from here. Download a backup from the Backup page "
+                "(Administration, as an admin) instead, or stop the server and run it again.",
+                file=sys.stderr,
+            )
+            return None
+        raise
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from maintenance import service as maintenance  # noqa: PLC0415
+
+    db = _open_existing(args, "`kansa backup`")
+    if db is None:
+        return 1
+    with db:
+        result = maintenance.backup(
+            db, _actor(), _settings(args), Path(args.out), with_evidence=args.with_evidence
+        )
+    rows = sum(result.tables.values())
+    kept = "included" if result.with_evidence else "listed in the manifest (not included)"
+    print(
+        f"wrote {result.path} ({result.size / 1_048_576:.1f} MB in {result.seconds:.1f} s): "
+        f"database {result.database_bytes / 1_048_576:.1f} MB, {len(result.tables)} tables, "
+        f"{rows:,} rows; {result.evidence_files:,} evidence files "
+        f"({result.evidence_bytes / 1_048_576:.1f} MB) {kept}"
+    )
+    for sha in result.missing:
+        print(f"warning: evidence file missing from the store: {sha}", file=sys.stderr)
+    for sha in result.corrupt:
+        print(f"warning: evidence file does not match its SHA-256: {sha}", file=sys.stderr)
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from maintenance import service as maintenance  # noqa: PLC0415
+
+    target = Path(args.target_dir).expanduser()
+    result = maintenance.restore(
+        Path(args.file),
+        target,
+        evidence_from=Path(args.evidence_from).expanduser() if args.evidence_from else None,
+    )
+    rows = sum(result.tables.values())
+    print(
+        f"restored the backup of {result.created_at} into {result.data_dir}: "
+        f"{len(result.tables)} tables, {rows:,} rows (counts verified)"
+    )
+    if result.evidence_restored:
+        print(
+            f"evidence: {result.evidence_files:,} files, "
+            f"{result.evidence_bytes / 1_048_576:.1f} MB, every SHA-256 verified"
+        )
+    else:
+        print(
+            f"evidence: not in this backup; copy the {result.evidence_files:,} files into "
+            f"{result.data_dir / 'evidence'} (or restore again with --evidence-from DIR), "
+            "then run `kansa evidence verify`"
+        )
+    for sha in result.skipped_corrupt:
+        print(f"warning: evidence file was already damaged at backup time: {sha}", file=sys.stderr)
+    return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from maintenance import service as maintenance  # noqa: PLC0415
+
+    checks = maintenance.doctor(_settings(args), _actor())
+    for check in checks:
+        print(f"{'ok  ' if check.ok else 'FAIL'}  {check.name:10} {check.detail}")
+    return 0 if all(c.ok for c in checks) else 1
+
+
+def _operations_commands(sub: Sub) -> None:
+    p = sub.add_parser(
+        "export", help="an assessment as Excel, CSV or OSCAL assessment-results JSON"
+    )
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--format", required=True, choices=["xlsx", "csv", "oscal"])
+    p.add_argument("--out", required=True, metavar="F")
+    p.add_argument("--lang", default="en", choices=["en", "ja"], help="language of the texts")
+    p.set_defaults(func=cmd_export)
+    p = sub.add_parser(
+        "backup",
+        help="a consistent copy of the database and a manifest of evidence files (one .tar)",
+        description="Write a backup: a consistent copy of the database and a manifest of "
+        "every evidence file with its SHA-256, in one .tar file. While the server runs, use its "
+        "Backup page instead (DuckDB lets one process open the database).",
+    )
+    p.add_argument("--out", required=True, metavar="F.tar")
+    p.add_argument(
+        "--with-evidence", action="store_true", help="also put every evidence file in the .tar"
+    )
+    p.set_defaults(func=cmd_backup)
+    p = sub.add_parser(
+        "restore", help="restore a backup into a new or empty data folder, verifying it"
+    )
+    p.add_argument("file", metavar="F.tar")
+    p.add_argument("--data-dir", dest="target_dir", required=True, metavar="D")
+    p.add_argument(
+        "--evidence-from",
+        default=None,
+        metavar="DIR",
+        help="for a backup without evidence: the evidence folder to copy the files from",
+    )
+    p.set_defaults(func=cmd_restore)
+    p = sub.add_parser(
+        "doctor", help="check database, migrations, evidence store and PDF font; exit 1 on a fault"
+    )
+    p.set_defaults(func=cmd_doctor)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

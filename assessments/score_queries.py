@@ -230,3 +230,8 @@ def assessment_score(
     if overall is None:
         raise NotFound(f"No assessment {assessment_id!r}.")
     return AssessmentScore(overall[0], overall[1], overall[2], domains, controls)
+
+
+# The scoring query with its {assessments}, {responses} and {select} left open, for dashboards
+# that score a chosen set of assessments the same way.
+SCORE_TEMPLATE = _TEMPLATE

@@ -23,6 +23,7 @@ from auth import repository as auth_repository
 from auth.model import Permission, Principal, Role
 from auth.permissions import assert_independent, requires
 from core.errors import Conflict, Issue, NotFound, PermissionDenied, ValidationFailed
+from dashboards import repository as dashboard_repository
 from findings.repository import open_grades
 from org import repository as org_repository
 from org.model import OrgUnit, UnitKind
@@ -350,6 +351,8 @@ def _transition(
                 raise Conflict(f"Not closed: answers returned for rework: {', '.join(returned)}.")
         if not repository.update_status(cur, a.id, a.version, target, actor.username):
             raise Conflict("The assessment changed meanwhile; reload and try again.")
+        if target == Status.CLOSED:
+            dashboard_repository.snapshot(cur, a.id)  # final from now on: keep its scores
         _audit(
             cur,
             actor,

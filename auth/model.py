@@ -36,6 +36,8 @@ class Permission(StrEnum):
     CONTRACTOR_READ = "contractor.read"  # register, reviews, countries, dashboard
     CONTRACTOR_EDIT = "contractor.edit"  # contractor supervision: register, review, countries
     REPORT_READ = "report.read"  # audit, portfolio and contractor reports; the Art. 32 text
+    SYSTEM_BACKUP = "system.backup"  # download a backup of the database (admin only)
+    DASHBOARD_READ = "dashboard.read"  # the executive overview and trends
 
 
 @dataclass(frozen=True, slots=True)

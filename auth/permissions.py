@@ -36,6 +36,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.FINDING_RESPOND,
             P.CONTRACTOR_READ,
             P.REPORT_READ,
+            P.DASHBOARD_READ,
         }
     ),
     Role.SUPERVISOR: frozenset(
@@ -70,6 +71,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.FINDING_READ,
             P.CONTRACTOR_READ,
             P.REPORT_READ,
+            P.DASHBOARD_READ,
         }
     ),
 }

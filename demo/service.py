@@ -10,6 +10,7 @@ from auth.model import Permission, Principal, Role
 from auth.passwords import generate_password, hash_password
 from auth.permissions import public, requires
 from core.errors import Conflict
+from demo import scale
 from demo.assessments import load_history
 from demo.company import DEMO_USERS, DOMAIN, PEOPLE, UNITS
 from demo.contractors import load_contractors
@@ -108,6 +109,16 @@ def load_demo(
     return DemoSummary(
         len(UNITS), len(PEOPLE), [(u, r) for u, r, _ in DEMO_USERS], password, assessments
     )
+
+
+@requires(Permission.DEMO_LOAD)
+def load_scale(db: Database, actor: Principal, responses: int) -> dict[str, int]:
+    """Add a large fictional company (branches, six years of closed self-inspections, about
+    ``responses`` answers, findings) for trying Kansa at scale; returns the counts."""
+    if not 1 <= responses <= 50_000_000:
+        raise Conflict("Give a number of answers from 1 to 50,000,000.")
+    with db.transaction() as cur:
+        return scale.load_scale(cur, actor, responses)
 
 
 @public

@@ -32,6 +32,27 @@ PAGES: tuple[PageSpec, ...] = (
         default=True,
     ),
     PageSpec(
+        "pages/overview.py",
+        "nav.overview",
+        ":material/dashboard:",
+        Permission.DASHBOARD_READ,
+        "nav.group.dashboards",
+    ),
+    PageSpec(
+        "pages/trend.py",
+        "nav.trend",
+        ":material/trending_up:",
+        Permission.DASHBOARD_READ,
+        "nav.group.dashboards",
+    ),
+    PageSpec(
+        "pages/progress.py",
+        "nav.progress",
+        ":material/pending_actions:",
+        Permission.ASSESSMENT_PLAN,
+        "nav.group.dashboards",
+    ),
+    PageSpec(
         "pages/catalogue.py",
         "nav.catalogue",
         ":material/menu_book:",
@@ -94,6 +115,20 @@ PAGES: tuple[PageSpec, ...] = (
         ":material/picture_as_pdf:",
         Permission.REPORT_READ,
         "nav.group.inspection",
+    ),
+    PageSpec(
+        "pages/contractors.py",
+        "nav.contractors",
+        ":material/handshake:",
+        Permission.CONTRACTOR_READ,
+        "nav.group.contractors",
+    ),
+    PageSpec(
+        "pages/countries.py",
+        "nav.countries",
+        ":material/public:",
+        Permission.CONTRACTOR_READ,
+        "nav.group.contractors",
     ),
     PageSpec(
         "pages/users.py", "nav.users", ":material/group:", Permission.USER_ADMIN, "nav.group.admin"

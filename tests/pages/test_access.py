@@ -27,6 +27,11 @@ EXPECTED: dict[str, set[str]] = {
     "pages/findings.py": set(ROLES),
     "pages/my_actions.py": {"admin", "auditor", "supervisor", "auditee"},
     "pages/reports.py": {"admin", "auditor", "supervisor", "executive"},
+    "pages/contractors.py": {"admin", "auditor", "supervisor", "executive"},
+    "pages/countries.py": {"admin", "auditor", "supervisor", "executive"},
+    "pages/overview.py": {"admin", "auditor", "executive"},
+    "pages/trend.py": {"admin", "auditor", "executive"},
+    "pages/progress.py": {"admin", "auditor"},
 }
 
 

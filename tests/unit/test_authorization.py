@@ -30,6 +30,7 @@ ADMIN_AUDITOR = frozenset({Role.ADMIN, Role.AUDITOR})
 ANSWERERS = frozenset({Role.ADMIN, Role.AUDITOR, Role.AUDITEE})
 ADMIN_SUPERVISOR = frozenset({Role.ADMIN, Role.SUPERVISOR})
 CONTRACTOR_READERS = frozenset({Role.ADMIN, Role.AUDITOR, Role.SUPERVISOR, Role.EXECUTIVE})
+DASHBOARD_READERS = frozenset({Role.ADMIN, Role.AUDITOR, Role.EXECUTIVE})
 REPORT_READERS = frozenset({Role.ADMIN, Role.AUDITOR, Role.SUPERVISOR, Role.EXECUTIVE})
 RESPONDERS = frozenset({Role.ADMIN, Role.AUDITOR, Role.SUPERVISOR, Role.AUDITEE})
 
@@ -50,6 +51,7 @@ EXPECTED: dict[str, frozenset[Role] | str] = {
     "org.service.list_people": EVERYONE,
     # demo data
     "demo.service.load_demo": ADMIN,
+    "demo.service.load_scale": ADMIN,
     "demo.service.has_data": PUBLIC,
     "demo.service.is_demo": PUBLIC,
     # users: the auditor may see who has access; only an admin changes it
@@ -145,6 +147,11 @@ EXPECTED: dict[str, frozenset[Role] | str] = {
     "contractors.country_service.remove_data_location": ADMIN_SUPERVISOR,
     "contractors.country_service.where_data_sits": CONTRACTOR_READERS,
     "contractors.country_service.start_country_review": ADMIN_SUPERVISOR,
+    # dashboards: the executives and internal audit; campaign progress for internal audit
+    "dashboards.service.data_version": DASHBOARD_READERS,
+    "dashboards.service.overview": DASHBOARD_READERS,
+    "dashboards.service.trend": DASHBOARD_READERS,
+    "dashboards.service.progress": ADMIN_AUDITOR,
     # reports: internal audit, contractor supervision and the executives (not auditees)
     "reporting.service.audit_report_data": REPORT_READERS,
     "reporting.service.audit_report_pdf": REPORT_READERS,

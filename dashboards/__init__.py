@@ -1,0 +1,1 @@
+"""Executive and audit dashboards: set-based queries over assessments, findings, contractors."""
