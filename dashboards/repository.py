@@ -224,3 +224,13 @@ def open_finding_flags(cur: Cursor, urn: str) -> dict[tuple[str, str], str]:
         for unit, domain, major, minor in cur.execute(_FLAGS, {"urn": urn}).fetchall()
         if major or minor
     }
+
+
+def fiscal_years(cur: Cursor) -> list[int]:
+    """The fiscal years (April to March) in which assessments start, newest first."""
+    rows = cur.execute(
+        """SELECT DISTINCT year(period_start) - CASE WHEN month(period_start) < 4 THEN 1 ELSE 0
+                  END AS fy
+           FROM assessments WHERE period_start IS NOT NULL ORDER BY fy DESC"""
+    ).fetchall()
+    return [int(r[0]) for r in rows]

@@ -123,6 +123,13 @@ def overview(
 
 
 @requires(Permission.DASHBOARD_READ)
+def fiscal_years(db: Database, actor: Principal) -> list[int]:
+    """The fiscal years the period filter offers, newest first."""
+    with db.cursor() as cur:
+        return repository.fiscal_years(cur)
+
+
+@requires(Permission.DASHBOARD_READ)
 def trend(db: Database, actor: Principal, flt: DashboardFilter) -> list[TrendPoint]:
     """Per audit period, the mean overall and domain scores of the closed assessments of that
     period (company-wide, or of one unit when the filter names one)."""

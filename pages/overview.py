@@ -47,14 +47,7 @@ maturity = {
     for c in catalogues.latest_catalogues(db, me)
     if c.scale.startswith("maturity")
 }
-years = sorted(
-    {
-        int(a.period_start[:4]) - (1 if int(a.period_start[5:7]) < 4 else 0)  # fiscal year
-        for a in assessments.list_assessments(db, me)
-        if a.period_start
-    },
-    reverse=True,
-)
+years = dashboards.fiscal_years(db, me)
 all_label = t("evidence.filter.all")
 year_names = {
     0: t("overview.filter.latest"),

@@ -151,6 +151,7 @@ EXPECTED: dict[str, frozenset[Role] | str] = {
     "dashboards.service.data_version": DASHBOARD_READERS,
     "dashboards.service.overview": DASHBOARD_READERS,
     "dashboards.service.trend": DASHBOARD_READERS,
+    "dashboards.service.fiscal_years": DASHBOARD_READERS,
     "dashboards.service.progress": ADMIN_AUDITOR,
     # reports: internal audit, contractor supervision and the executives (not auditees)
     "reporting.service.audit_report_data": REPORT_READERS,
@@ -159,6 +160,22 @@ EXPECTED: dict[str, frozenset[Role] | str] = {
     "reporting.service.portfolio_report_pdf": REPORT_READERS,
     "reporting.service.announcement_data": REPORT_READERS,
     "reporting.service.announcement": REPORT_READERS,
+    # interoperability: catalogues from other formats (validating is public like
+    # validate_files; storing needs the admin), the Annex A view (whoever may read the
+    # assessment), exports (report readers)
+    "controls.import_service.read_catalogue": PUBLIC,
+    "controls.import_service.import_any": ADMIN,
+    "reporting.crosswalk_service.annex_a_view": EVERYONE,
+    "reporting.crosswalk_service.annex_a_csv": EVERYONE,
+    "reporting.export_service.export_assessment": REPORT_READERS,
+    # operations: backups are the admin's; restore runs at the command line into an empty
+    # folder (no users exist there yet); the doctor re-hashes evidence like verify_store;
+    # the /healthz summary needs no sign-in and shows no names, paths or counts
+    "maintenance.service.backup": ADMIN,
+    "maintenance.service.backup_to_folder": ADMIN,
+    "maintenance.service.restore": PUBLIC,
+    "maintenance.service.doctor": ADMIN_AUDITOR,
+    "maintenance.service.health": PUBLIC,
 }
 
 
