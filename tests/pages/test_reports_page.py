@@ -52,6 +52,6 @@ def test_announcement_text_is_shown_for_editing(
     at.run()
     at.button(key="n_build").click().run()
     assert not at.exception, at.exception
-    text = at.text_area[0].value
+    text = at.text_area[0].value or ""
     assert text.startswith("# ")
     assert "組織的安全管理措置" in text
