@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Iterator
 
@@ -17,6 +18,14 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000  # far above any catalogue; refuses runaway files early
 MAX_UNZIPPED = 50 * 1024 * 1024  # an .xlsx is a zip: refuse one that inflates beyond this
 MAX_TEXT = 5000
+# C0 controls but tab and line ends, DEL: nothing a person types into a note.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# "<!DOCTYPE" / "<!ENTITY" as UTF-8 and as UTF-16 (either byte order) XML would spell them.
+_DTD_MARKS = tuple(
+    mark.encode(codec)
+    for mark in ("<!DOCTYPE", "<!ENTITY")
+    for codec in ("utf-8", "utf-16-le", "utf-16-be")
+)
 
 
 def _cells_csv(data: bytes, file: str) -> Iterator[tuple[int, list[str]]]:
@@ -33,25 +42,65 @@ def _cells_csv(data: bytes, file: str) -> Iterator[tuple[int, list[str]]]:
         raise ValidationFailed([Issue(file, reader.line_num, "(file)", str(exc))]) from exc
 
 
+def _unreadable(file: str, exc: Exception) -> ValidationFailed:
+    return ValidationFailed(
+        [Issue(file, 1, "(file)", f"not a readable .xlsx workbook ({type(exc).__name__})")]
+    )
+
+
+def _check_archive(data: bytes, file: str) -> None:
+    """Refuse a workbook that inflates too far or declares a DTD, before any XML is parsed.
+
+    Office never writes a DTD into a workbook part; one there can only be an entity trick
+    (billion laughs, an external entity naming a local file), so it is refused outright rather
+    than left to the XML parser's own limits.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        entries = archive.infolist()
+        if sum(i.file_size for i in entries) > MAX_UNZIPPED:
+            raise ValidationFailed(
+                [Issue(file, 1, "(file)", "the workbook unpacks to more than 50 MB")]
+            )
+        for entry in entries:
+            # Every part but pictures is XML (.xml, .rels, .vml, ...) whatever its name says.
+            if not entry.filename.startswith("xl/media/") and any(
+                mark in archive.read(entry) for mark in _DTD_MARKS
+            ):
+                raise ValidationFailed(
+                    [
+                        Issue(
+                            file,
+                            1,
+                            "(file)",
+                            f"{entry.filename[:60]} declares a DTD or entities, which "
+                            "workbooks never do: refused as an XML entity attack",
+                        )
+                    ]
+                )
+
+
 def _cells_xlsx(data: bytes, file: str) -> Iterator[tuple[int, list[str]]]:
     from openpyxl import load_workbook  # noqa: PLC0415 -- only for Excel files
 
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(i.file_size for i in archive.infolist()) > MAX_UNZIPPED:
-                raise ValidationFailed(
-                    [Issue(file, 1, "(file)", "the workbook unpacks to more than 50 MB")]
-                )
+        _check_archive(data, file)
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except ValidationFailed:
         raise
     except Exception as exc:
-        raise ValidationFailed(
-            [Issue(file, 1, "(file)", f"not a readable .xlsx workbook ({type(exc).__name__})")]
-        ) from exc
+        raise _unreadable(file, exc) from exc
     try:
         sheet = workbook.worksheets[0]
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        # read_only: the sheet's XML is parsed while the rows are read, so a broken part fails
+        # here, and is reported like any other unreadable workbook.
+        rows = enumerate(sheet.iter_rows(values_only=True), start=1)
+        while True:
+            try:
+                number, row = next(rows)
+            except StopIteration:
+                return
+            except Exception as exc:
+                raise _unreadable(file, exc) from exc
             # read_only + data_only=False: a formula cell reads as its text "=...", which the
             # row check refuses.
             yield number, ["" if v is None else _text(v) for v in row]
@@ -138,6 +187,8 @@ def _row(  # noqa: PLR0911 -- one early return per rule reads best
             return (name, "looks like a spreadsheet formula; formulas are not imported"), None
         if len(text) > MAX_TEXT:
             return (name, f"longer than {MAX_TEXT} characters"), None
+        if control := _CONTROL.search(text):
+            return (name, f"holds a control character (U+{ord(control[0]):04X})"), None
     control_id = values.get("control_id", "")
     if control_id not in known:
         return ("control_id", f"unknown control {control_id[:40]!r} for this catalogue"), None

@@ -12,11 +12,12 @@ import html
 from urllib.parse import parse_qs, quote
 
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from auth import service as auth_service
 from core.errors import KansaError
@@ -162,9 +163,18 @@ async def login(request: Request) -> Response:
         path="/",
         httponly=True,
         samesite="strict",
-        secure=request.url.scheme == "https",
+        secure=_https(request),
     )
     return response
+
+
+def _https(request: Request) -> bool:
+    """Whether the browser reached us over HTTPS, directly or through a TLS-ending proxy.
+
+    Trusting the proxy's header here is safe: at worst a client that lies gets a cookie its
+    own browser will not send back over plain HTTP."""
+    forwarded = request.headers.get("x-forwarded-proto", "").split(",")[0].strip().lower()
+    return request.url.scheme == "https" or forwarded == "https"
 
 
 async def logout(request: Request) -> Response:
@@ -239,4 +249,37 @@ class SignInRedirect:
         await response(scope, receive, send)
 
 
-MIDDLEWARE = [Middleware(SignInRedirect)]
+# Sent with every HTTP response (Streamlit's own pages and files too) unless the response
+# already sets the header (the sign-in page sets a stricter policy of its own).
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "SAMEORIGIN",
+    "Content-Security-Policy": "frame-ancestors 'self'",
+    "Referrer-Policy": "same-origin",
+}
+
+
+class SecurityHeaders:
+    """Add :data:`SECURITY_HEADERS` to every HTTP response: no MIME sniffing, no framing by
+    other sites (clickjacking), no page addresses leaked to other sites in Referer."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    if name not in headers:
+                        headers[name] = value
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+MIDDLEWARE = [Middleware(SecurityHeaders), Middleware(SignInRedirect)]

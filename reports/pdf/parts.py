@@ -130,10 +130,15 @@ class Story:
         self.flow.append(para(text, self.styles.body))
 
     def paras(self, text: object) -> None:
-        """One Paragraph per line of ``text`` (long user text splits across pages cleanly)."""
+        """One Paragraph per line of ``text`` (long user text splits across pages cleanly).
+
+        A line longer than PARA_CHARS becomes several Paragraphs: ReportLab re-lays the rest of
+        a Paragraph at every page it spills onto, so one huge line costs time quadratic in its
+        length (a 100 KB line took 50 s; cut into pieces, a megabyte takes seconds)."""
         for line in str(text or "").splitlines() or [""]:
-            if line.strip():
-                self.flow.append(para(line, self.styles.body))
+            for piece in _pieces(line):
+                if piece.strip():
+                    self.flow.append(para(piece, self.styles.body))
 
     def note(self, text: object) -> None:
         self.flow.append(para(text, self.styles.note))
@@ -180,6 +185,21 @@ class Story:
         )
         self.flow.append(table)
         return table
+
+
+PARA_CHARS = 2000
+
+
+def _pieces(line: str) -> list[str]:
+    """``line`` in pieces of at most PARA_CHARS characters, cut after a space where there is one
+    in the second half of the piece (so words stay whole), otherwise at the limit."""
+    pieces: list[str] = []
+    while len(line) > PARA_CHARS:
+        cut = line.rfind(" ", PARA_CHARS // 2, PARA_CHARS) + 1 or PARA_CHARS
+        pieces.append(line[:cut])
+        line = line[cut:]
+    pieces.append(line)
+    return pieces
 
 
 def boxes(cells: Sequence[tuple[str, str]], styles: Styles, font: str) -> Table:
