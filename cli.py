@@ -790,7 +790,12 @@ def cmd_backup(args: argparse.Namespace) -> int:
         return 1
     with db:
         result = maintenance.backup(
-            db, _actor(), _settings(args), Path(args.out), with_evidence=args.with_evidence
+            db,
+            _actor(),
+            _settings(args),
+            Path(args.out),
+            with_evidence=args.with_evidence,
+            exclusive=True,  # this process holds the only connection: no server runs
         )
     rows = sum(result.tables.values())
     kept = "included" if result.with_evidence else "listed in the manifest (not included)"

@@ -3,8 +3,9 @@
 import streamlit as st
 
 from ui.auth_routes import MIDDLEWARE, ROUTES
+from ui.health_routes import ROUTES as HEALTH_ROUTES
 from ui.routing import disable_legacy_pages_folder
 
 disable_legacy_pages_folder()
 
-app = st.App("app.py", routes=ROUTES, middleware=MIDDLEWARE)
+app = st.App("app.py", routes=[*ROUTES, *HEALTH_ROUTES], middleware=MIDDLEWARE)

@@ -164,7 +164,13 @@ class _Builder:
             self.issue(event.start_mark.line + 1, loc, f"tag {tag} is not allowed")
             return None
         node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
-        return self._constructor.construct_object(node, deep=True)
+        try:
+            return self._constructor.construct_object(node, deep=True)
+        except ValueError:  # e.g. an integer of more digits than Python converts
+            self.issue(
+                event.start_mark.line + 1, loc, f"{event.value[:20]!r}… is not a usable value"
+            )
+            return None
 
 
 def _line_of(lines: dict[Loc, int], loc: Loc) -> int:
@@ -296,6 +302,17 @@ def _build(text: str, file: str) -> tuple[Any, _Builder]:
     except RecursionError as exc:
         raise ValidationFailed([Issue(file, 1, "(yaml)", "nesting is too deep")]) from exc
     return data, builder
+
+
+def build_values(text: str, file: str) -> tuple[Any, dict[Loc, int], list[Issue]]:
+    """Plain values of YAML text with the line of every key and item, and what was refused.
+
+    The same safe reading as for catalogues (no aliases, merge keys, duplicate keys or
+    non-standard tags), for the importers of other formats. Syntax errors raise
+    ``ValidationFailed``; refused constructs come back as issues.
+    """
+    data, builder = _build(text, file)
+    return data, builder.lines, list(builder.issues)
 
 
 def _parse(raw: bytes, file: str) -> Catalogue:

@@ -117,6 +117,13 @@ PAGES: tuple[PageSpec, ...] = (
         "nav.group.inspection",
     ),
     PageSpec(
+        "pages/crosswalk.py",
+        "nav.crosswalk",
+        ":material/compare_arrows:",
+        Permission.ASSESSMENT_READ,
+        "nav.group.inspection",
+    ),
+    PageSpec(
         "pages/contractors.py",
         "nav.contractors",
         ":material/handshake:",
@@ -138,6 +145,13 @@ PAGES: tuple[PageSpec, ...] = (
         "nav.audit_trail",
         ":material/receipt_long:",
         Permission.AUDIT_LOG_READ,
+        "nav.group.admin",
+    ),
+    PageSpec(
+        "pages/backup.py",
+        "nav.backup",
+        ":material/backup:",
+        Permission.SYSTEM_BACKUP,
         "nav.group.admin",
     ),
 )

@@ -27,6 +27,8 @@ EXPECTED: dict[str, set[str]] = {
     "pages/findings.py": set(ROLES),
     "pages/my_actions.py": {"admin", "auditor", "supervisor", "auditee"},
     "pages/reports.py": {"admin", "auditor", "supervisor", "executive"},
+    "pages/crosswalk.py": set(ROLES),
+    "pages/backup.py": {"admin"},
     "pages/contractors.py": {"admin", "auditor", "supervisor", "executive"},
     "pages/countries.py": {"admin", "auditor", "supervisor", "executive"},
     "pages/overview.py": {"admin", "auditor", "executive"},
