@@ -349,6 +349,14 @@ def build_workbook(
 # --- reading ------------------------------------------------------------------------------------
 
 
+# "<!DOCTYPE" / "<!ENTITY" as UTF-8 and as UTF-16 (either byte order) XML would spell them.
+_DTD_MARKS = tuple(
+    mark.encode(codec)
+    for mark in ("<!DOCTYPE", "<!ENTITY")
+    for codec in ("utf-8", "utf-16-le", "utf-16-be")
+)
+
+
 def _refuse(file: str, field: str, message: str, line: int = 1) -> ValidationFailed:
     return ValidationFailed([Issue(file, line, field, message + "; nothing was imported")])
 
@@ -385,6 +393,19 @@ def _check_container(file: str, data: bytes) -> None:
     names = {e.filename for e in entries}
     if not {"[Content_Types].xml", "xl/workbook.xml"} <= names:
         raise _refuse(file, "(file)", "not an .xlsx workbook (no workbook part in the archive)")
+    # A workbook never needs a DTD: one in any part is an entity trick (billion laughs, an
+    # external entity naming a local file), refused before any XML parser sees it. The parts
+    # were bounded above, so reading them is cheap.
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for e in entries:
+            if e.filename.startswith("xl/media/"):
+                continue
+            if any(mark in archive.read(e) for mark in _DTD_MARKS):
+                raise _refuse(
+                    file,
+                    "(file)",
+                    f"{e.filename[:60]} declares a DTD or entities, which no workbook needs",
+                )
 
 
 def _rows(sheet: Any, limit: int) -> Iterator[tuple[Any, ...]]:
@@ -431,8 +452,11 @@ def read_workbook(file: str, data: bytes, spec: QuestionnaireSpec) -> ImportedWo
                     name,
                     f"the sheet '{name}' is missing: this is not the questionnaire Kansa issued",
                 )
-        meta = list(_rows(wb[SHEET_META], 40))
-        rows = list(_rows(wb[SHEET_QUESTIONS], len(spec.questions) + 200))
+        try:
+            meta = list(_rows(wb[SHEET_META], 40))
+            rows = list(_rows(wb[SHEET_QUESTIONS], len(spec.questions) + 200))
+        except Exception as exc:  # the sheets are parsed lazily, while their rows are read
+            raise _refuse(file, "(file)", f"a sheet cannot be read ({type(exc).__name__})") from exc
     finally:
         wb.close()
     lang = _check_meta(file, meta, spec)

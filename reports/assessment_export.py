@@ -24,6 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from reports.csv_export import safe_cell, to_csv_bytes
 from reports.pdf.model import AuditReportData, ControlLine, pick
 
+_NONCHARACTERS = re.compile("[\ufffe\uffff]")  # XML refuses them too
 Cell = str | int | float | date | datetime | None
 
 _LABELS: dict[str, tuple[str, str]] = {
@@ -119,7 +120,8 @@ def _heads(header: Sequence[tuple[str, str]], lang: str) -> list[str]:
 
 def _text(value: object) -> str:
     """Guarded text without the control characters xlsx cannot hold (shown as U+FFFD)."""
-    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", safe_cell(value))
+    # openpyxl's list misses the noncharacters U+FFFE/U+FFFF, which XML refuses too
+    return _NONCHARACTERS.sub("\ufffd", ILLEGAL_CHARACTERS_RE.sub("\ufffd", safe_cell(value)))
 
 
 def _width(text: str) -> int:

@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 from findings.model import Finding, Grade, Status, age_days, is_overdue
 from reports.csv_export import safe_cell, to_csv_bytes
 
+_NONCHARACTERS = re.compile("[\ufffe\uffff]")  # XML refuses them too
 Value = str | int | date | datetime | None
 
 
@@ -147,7 +148,8 @@ def _xlsx_text(value: object) -> str:
     Such a character is shown as U+FFFD rather than dropped, so a reader sees that something
     was there. (Tab, line feed and carriage return are kept; XML readers turn a carriage
     return into a line feed.)"""
-    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", safe_cell(value))
+    # openpyxl's list misses the noncharacters U+FFFE/U+FFFF, which XML refuses too
+    return _NONCHARACTERS.sub("\ufffd", ILLEGAL_CHARACTERS_RE.sub("\ufffd", safe_cell(value)))
 
 
 def _display_width(text: str) -> int:

@@ -123,17 +123,11 @@ ISSUED_PARTS = (
     "xl/worksheets/sheet3.xml",  # meta
     "xl/worksheets/sheet4.xml",  # lists
 )
-# Where contractors/questionnaire.py does not yet refuse a DTD (that module is owned and being
-# changed elsewhere): the parts it never parses are let through unread, and an entity in a
-# cell of a sheet it reads row by row raises the XML parser's own error instead of a message.
-# Strict: a fix turns these into failures, and then into ordinary passing cases when removed.
-UNREAD_PARTS = {"_rels/.rels", "docProps/app.xml", "xl/theme/theme1.xml"}
+# A DTD in any part (also the ones the reader never parses), and an entity used in a cell.
 SHEETS = tuple(p for p in ISSUED_PARTS if p.startswith("xl/worksheets/"))
-GAP = pytest.mark.xfail(strict=True, reason="questionnaire reader does not refuse this DTD yet")
-PLACEMENTS = [
-    pytest.param(part, False, id=part, marks=[GAP] if part in UNREAD_PARTS else [])
-    for part in ISSUED_PARTS
-] + [pytest.param(part, True, id=f"{part}-cell", marks=[GAP]) for part in SHEETS]
+PLACEMENTS = [pytest.param(part, False, id=part) for part in ISSUED_PARTS] + [
+    pytest.param(part, True, id=f"{part}-cell") for part in SHEETS
+]
 
 
 @pytest.mark.parametrize(("part", "in_cell"), PLACEMENTS)
@@ -155,7 +149,6 @@ def test_entity_tricks_in_any_part_are_refused(
     _refused(db, contractor, _patch(issued, part, _with_dtd(dtd, entity, in_cell=in_cell)), tally)
 
 
-@pytest.mark.xfail(strict=True, reason="questionnaire reader lets the XML parser's error escape")
 def test_a_note_the_xml_parser_cannot_read_is_refused(
     db: Database, contractor: Contractor, issued: bytes, tally: Tally
 ) -> None:

@@ -139,11 +139,6 @@ def test_every_sample_and_a_huge_cell(tally: Tally) -> None:
         tally.handled(KIND)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reports/*_export.py replace only openpyxl's ILLEGAL_CHARACTERS; U+FFFE and U+FFFF "
-    "are not XML characters either, and the workbook written cannot be opened",
-)
 @pytest.mark.parametrize("char", NONCHARACTERS)
 def test_a_noncharacter_does_not_break_the_workbook(char: str) -> None:
     _check_xlsx(findings_xlsx([_finding(f"a{char}b")], TODAY))
