@@ -216,7 +216,12 @@ def _validate_answer(answer: Answer, known: Iterable[str]) -> list[str]:
 def _describe(r: Response) -> str:
     given = f"N/A ({r.na_reason})" if r.na_reason else f"D={r.documented}, I={r.implemented}"
     note = f", note {r.note!r}" if r.note else ""
-    return f"{r.answered_by} saved {r.control_id} at {r.answered_at}: {given}{note}"
+    said = f"{r.answered_by} saved {r.control_id} at {r.answered_at}: {given}{note}"
+    if r.reviewed_by and r.review_state != ReviewState.PENDING:
+        # A review changes the version too: without this, a save refused because the answer
+        # was accepted meanwhile would name only the (unchanged) answer as the reason.
+        said += f"; {r.reviewed_by} has since reviewed it ({r.review_state.value})"
+    return said
 
 
 def _normalise(answer: Answer) -> Answer:
